@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chorus.accounts.forms import ProfileForm
+from chorus.accounts.services import check_language, set_user_language, update_profile
+
+
+def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else fallback
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; for a logged-in person it is remembered on their account."""
+    response = HttpResponseRedirect(_safe_next(request))
+    language = request.POST.get("language", "")
+    try:
+        check_language(language)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return response
+    if request.user.is_authenticated:
+        set_user_language(user=request.user, language=language)  # type: ignore[arg-type]
+    translation.activate(language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+        secure=request.is_secure(), httponly=True,
+    )
+    return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {
+        "full_name": user.full_name,  # type: ignore[union-attr]
+        "language": user.language or translation.get_language(),  # type: ignore[union-attr]
+        "time_zone": user.time_zone,  # type: ignore[union-attr]
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        update_profile(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+        translation.activate(form.cleaned_data["language"])
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from chorus.accounts import views as account_views
+from chorus.orgs import views as org_views
+
+urlpatterns = [
+    path("", org_views.root, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", account_views.profile, name="profile"),
+    path("language/", account_views.set_language, name="set_language"),
+    path("invitation/", include("chorus.orgs.invitation_urls")),
+    path("o/<slug:org>/", include("chorus.orgs.urls")),
+    path("o/<slug:org>/audit/", include("chorus.audit.urls")),
+]
