@@ -25,6 +25,8 @@ SECRET_KEY = secret_key(production=PRODUCTION, var_dir=VAR_DIR)
 
 SITE_URL = env_str("CHORUS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("CHORUS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+if CHORUS_ENV == "test":
+    ALLOWED_HOSTS.append("testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CHORUS_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -181,7 +183,12 @@ DEFAULT_FROM_EMAIL = env_str("CHORUS_EMAIL_FROM", "Chorus <chorus@localhost>")
 
 # Background work: Django's tasks API on the database by default, on Redis by configuration.
 REDIS_URL = env_str("CHORUS_REDIS_URL", "redis://127.0.0.1:6379/0")
-TASKS_BACKEND = env_choice("CHORUS_TASKS_BACKEND", "database", ("database", "redis", "immediate"))
+# Tests run tasks in-process at once unless a test starts real workers.
+TASKS_BACKEND = env_choice(
+    "CHORUS_TASKS_BACKEND",
+    "immediate" if CHORUS_ENV == "test" else "database",
+    ("database", "redis", "immediate"),
+)
 _TASK_QUEUES = ["default"]
 TASKS = {
     "default": {

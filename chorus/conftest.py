@@ -1,0 +1,122 @@
+"""The cast: one person per role in one organisation, and an outsider organisation."""
+
+from collections.abc import Callable, Iterator
+
+import pyotp
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import Client
+
+from chorus.accounts.models import User
+from chorus.orgs.models import Membership, Organisation, Team
+from chorus.orgs.roles import TWO_FACTOR_ROLES, Role
+from chorus.testing.smtp import SMTPServer
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_member(organisation: Organisation, role: str, email: str, name: str = "") -> Membership:
+    user = User.objects.create_user(email, PASSWORD, full_name=name or email.split("@")[0].title())
+    if role in TWO_FACTOR_ROLES:
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        user.totp_secret = secret  # type: ignore[attr-defined]
+    return Membership.objects.create(organisation=organisation, user=user, role=role)
+
+
+def totp_code(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).now()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return Organisation.objects.create(name="Acme Ltd", slug="acme")
+
+
+@pytest.fixture
+def teams(organisation: Organisation) -> dict[str, Team]:
+    return {
+        name: Team.objects.create(organisation=organisation, name=name)
+        for name in ("Sales", "Engineering", "Nordics")
+    }
+
+
+@pytest.fixture
+def owner(organisation: Organisation) -> Membership:
+    return make_member(organisation, Role.OWNER, "olivia.owner@acme.test", "Olivia Owner")
+
+
+@pytest.fixture
+def admin(organisation: Organisation) -> Membership:
+    return make_member(organisation, Role.ADMIN, "adam.admin@acme.test", "Adam Admin")
+
+
+@pytest.fixture
+def content_manager(organisation: Organisation) -> Membership:
+    return make_member(organisation, Role.CONTENT_MANAGER, "carla.content@acme.test", "Carla Content")
+
+
+@pytest.fixture
+def reviewer(organisation: Organisation) -> Membership:
+    return make_member(organisation, Role.REVIEWER, "rita.reviewer@acme.test", "Rita Reviewer")
+
+
+@pytest.fixture
+def responder(organisation: Organisation) -> Membership:
+    return make_member(organisation, Role.RESPONDER, "ravi.responder@acme.test", "Ravi Responder")
+
+
+@pytest.fixture
+def employee(organisation: Organisation) -> Membership:
+    return make_member(organisation, Role.EMPLOYEE, "erin.employee@acme.test", "Erin Employee")
+
+
+@pytest.fixture
+def other_organisation(db: None) -> Organisation:
+    return Organisation.objects.create(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def outsider(other_organisation: Organisation) -> Membership:
+    """An owner of another organisation: powerful there, nobody here."""
+    return make_member(other_organisation, Role.OWNER, "otto.outsider@globex.test", "Otto Outsider")
+
+
+@pytest.fixture
+def cast(
+    owner: Membership,
+    admin: Membership,
+    content_manager: Membership,
+    reviewer: Membership,
+    responder: Membership,
+    employee: Membership,
+) -> dict[str, Membership]:
+    return {
+        Role.OWNER: owner,
+        Role.ADMIN: admin,
+        Role.CONTENT_MANAGER: content_manager,
+        Role.REVIEWER: reviewer,
+        Role.RESPONDER: responder,
+        Role.EMPLOYEE: employee,
+    }
+
+
+@pytest.fixture
+def login() -> Callable[[Membership], Client]:
+    def log_in(member: Membership) -> Client:
+        client = Client()
+        client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def smtp(settings: pytest.FixtureRequest) -> Iterator[SMTPServer]:
+    """Route Chorus's email through a real SMTP server on loopback."""
+    with SMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+        settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+        settings.EMAIL_PORT = server.port  # type: ignore[attr-defined]
+        settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
+        yield server
