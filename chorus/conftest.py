@@ -12,7 +12,7 @@ from chorus.orgs.models import Membership, Organisation, Team
 from chorus.orgs.roles import TWO_FACTOR_ROLES, Role
 from chorus.testing.smtp import SMTPServer
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 (test accounts only)
 
 
 def make_member(organisation: Organisation, role: str, email: str, name: str = "") -> Membership:
@@ -53,7 +53,9 @@ def admin(organisation: Organisation) -> Membership:
 
 @pytest.fixture
 def content_manager(organisation: Organisation) -> Membership:
-    return make_member(organisation, Role.CONTENT_MANAGER, "carla.content@acme.test", "Carla Content")
+    return make_member(
+        organisation, Role.CONTENT_MANAGER, "carla.content@acme.test", "Carla Content"
+    )
 
 
 @pytest.fixture

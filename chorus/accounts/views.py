@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chorus.accounts.forms import ProfileForm
+from chorus.accounts.models import AuthenticatedRequest
 from chorus.accounts.services import check_language, set_user_language, update_profile
 
 
@@ -32,26 +33,30 @@ def set_language(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.messages[0])
         return response
     if request.user.is_authenticated:
-        set_user_language(user=request.user, language=language)  # type: ignore[arg-type]
+        set_user_language(user=request.user, language=language)
     translation.activate(language)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
-        secure=request.is_secure(), httponly=True,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
     )
     return response
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     initial = {
-        "full_name": user.full_name,  # type: ignore[union-attr]
-        "language": user.language or translation.get_language(),  # type: ignore[union-attr]
-        "time_zone": user.time_zone,  # type: ignore[union-attr]
+        "full_name": user.full_name,
+        "language": user.language or translation.get_language(),
+        "time_zone": user.time_zone,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        update_profile(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+        update_profile(user=user, **form.cleaned_data)
         translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your profile has been saved."))
         return redirect("profile")

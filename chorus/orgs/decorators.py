@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from chorus.orgs.access import access_member_by_user, check_capability
@@ -14,7 +15,7 @@ from chorus.orgs.roles import TWO_FACTOR_ROLES, Capability
 
 CURRENT_ORGANISATION_SESSION_KEY = "chorus_organisation"
 
-type MemberView = Callable[..., HttpResponse]
+type MemberView = Callable[..., HttpResponseBase]
 
 
 class MemberRequest(HttpRequest):
@@ -30,7 +31,7 @@ def member_view(capability: Capability | None = None) -> Callable[[MemberView], 
     def decorator(view: MemberView) -> MemberView:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             member = access_member_by_user(user=request.user, organisation_slug=org)  # type: ignore[arg-type]
             if member.role in TWO_FACTOR_ROLES and not is_mfa_enabled(request.user, ["totp"]):
                 query = urlencode({"next": request.get_full_path()})

@@ -2,19 +2,22 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from chorus.accounts.forms import time_zone_choices
 from chorus.orgs.models import Organisation, Team
 from chorus.orgs.roles import Role, assignable_roles
 
+StrOrPromise = str | Promise
 
-def _role_choices(by_role: str) -> list[tuple[str, str]]:
+
+def _role_choices(by_role: str) -> list[tuple[str, StrOrPromise]]:
     labels = dict(Role.choices)
     return [(role, labels[role]) for role in assignable_roles(by_role)]
 
 
-class TeamsField(forms.ModelMultipleChoiceField):
+class TeamsField(forms.ModelMultipleChoiceField[Team]):
     widget = forms.CheckboxSelectMultiple
 
 
@@ -25,11 +28,11 @@ def teams_field(organisation: Organisation) -> TeamsField:
 
 
 class MemberForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"))
-
     def __init__(self, *args: Any, organisation: Organisation, by_role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices(by_role)
+        self.fields["role"] = forms.ChoiceField(
+            label=_("Role"), choices=_role_choices(by_role), initial=Role.EMPLOYEE
+        )
         self.fields["teams"] = teams_field(organisation)
 
 
@@ -47,11 +50,12 @@ class OrganisationSettingsForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Role"), initial=Role.EMPLOYEE)
 
     def __init__(self, *args: Any, organisation: Organisation, by_role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices(by_role)
+        self.fields["role"] = forms.ChoiceField(
+            label=_("Role"), choices=_role_choices(by_role), initial=Role.EMPLOYEE
+        )
         self.fields["teams"] = teams_field(organisation)
 
 

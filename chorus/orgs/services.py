@@ -200,10 +200,14 @@ def create_team(*, by: Membership, name: str, description: str = "") -> Team:
     return team
 
 
-def _check_team_name_free(organisation: Organisation, name: str, *, except_id: int | None = None) -> None:
+def _check_team_name_free(
+    organisation: Organisation, name: str, *, except_id: int | None = None
+) -> None:
     if not name:
         raise ValidationError({"name": _("A team needs a name.")})
-    taken = Team.objects.filter(organisation=organisation, name__iexact=name).exclude(pk=except_id)
+    taken = Team.objects.filter(organisation=organisation, name__iexact=name)
+    if except_id is not None:
+        taken = taken.exclude(pk=except_id)
     if taken.exists():
         raise ValidationError({"name": _("A team with this name already exists.")})
 
@@ -420,7 +424,10 @@ def parse_invitation_csv(*, by: Membership, data: bytes) -> BulkInvitationResult
 
 
 def _parse_row(
-    by: Membership, line: int, fields: dict[str, str], teams_by_name: dict[str, Team],
+    by: Membership,
+    line: int,
+    fields: dict[str, str],
+    teams_by_name: dict[str, Team],
     seen: set[str],
 ) -> InvitationRow:
     errors: list[str] = []
@@ -445,8 +452,12 @@ def _parse_row(
     if not errors:
         errors.extend(_check_invitable(by, email, role, teams))
     return InvitationRow(
-        line=line, email=email, full_name=fields.get("full_name", ""), role=role,
-        teams=tuple(teams), errors=tuple(errors),
+        line=line,
+        email=email,
+        full_name=fields.get("full_name", ""),
+        role=role,
+        teams=tuple(teams),
+        errors=tuple(errors),
     )
 
 
@@ -489,7 +500,9 @@ def usable_invitation(*, token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise InvitationUnusable(_("This invitation link is not valid. Check that you copied all of it."))
+        raise InvitationUnusable(
+            _("This invitation link is not valid. Check that you copied all of it.")
+        )
     if invitation.accepted_at is not None:
         raise InvitationUnusable(_("This invitation has already been used. Log in to continue."))
     if invitation.revoked_at is not None:
@@ -511,7 +524,9 @@ def accept_invitation(*, token: str, user: User) -> Membership:
         invitation = usable_invitation(token=token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
-            raise InvitationUnusable(_("This invitation has already been used. Log in to continue."))
+            raise InvitationUnusable(
+                _("This invitation has already been used. Log in to continue.")
+            )
         if user.email.lower() != invitation.email.lower():
             raise InvitationUnusable(
                 _("This invitation is for %(email)s. Log out and open the link again.")
@@ -531,7 +546,10 @@ def accept_invitation(*, token: str, user: User) -> Membership:
             actor=user,
             action=AuditAction.INVITATION_ACCEPTED,
             target=membership,
-            after={"role": invitation.role, "teams": sorted(t.name for t in invitation.teams.all())},
+            after={
+                "role": invitation.role,
+                "teams": sorted(t.name for t in invitation.teams.all()),
+            },
         )
     return membership
 
@@ -549,7 +567,10 @@ def accept_invitation_as_new_user(
             )
         password_validation.validate_password(password, User(email=invitation.email))
         user = User.objects.create_user(
-            invitation.email, password, full_name=full_name.strip(), language=language,
+            invitation.email,
+            password,
+            full_name=full_name.strip(),
+            language=language,
             time_zone=time_zone,
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
