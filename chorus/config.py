@@ -20,7 +20,9 @@ def _raw(name: str) -> str | None:
         try:
             return Path(file_path).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE={file_path} cannot be read: {error}") from error
+            raise ImproperlyConfigured(
+                f"{name}_FILE={file_path} cannot be read: {error}"
+            ) from error
     return os.environ.get(name)
 
 

@@ -122,3 +122,44 @@ def smtp(settings: pytest.FixtureRequest) -> Iterator[SMTPServer]:
         settings.EMAIL_PORT = server.port  # type: ignore[attr-defined]
         settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
         yield server
+
+
+@pytest.fixture
+def immediate_tasks(settings: pytest.FixtureRequest) -> None:
+    """Run background tasks in-process as soon as they are enqueued."""
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
+
+@pytest.fixture
+def snapshot() -> Callable[[Organisation], dict[str, object]]:
+    """Everything an intruder could try to change in an organisation, to compare before/after."""
+
+    def take(organisation: Organisation) -> dict[str, object]:
+        organisation.refresh_from_db()
+        return {
+            "organisation": (
+                organisation.name,
+                organisation.default_language,
+                organisation.default_time_zone,
+            ),
+            "members": sorted(
+                (m.pk, m.user_id, m.role, m.is_active, tuple(sorted(t.pk for t in m.teams.all())))
+                for m in organisation.memberships.all()
+            ),
+            "teams": sorted(organisation.teams.values_list("pk", "name", "description")),
+            "invitations": sorted(
+                organisation.invitations.values_list(
+                    "pk", "email", "role", "revoked_at", "accepted_at"
+                )
+            ),
+            "audit_events": organisation.audit_events.count(),
+            "users": User.objects.count(),
+        }
+
+    return take

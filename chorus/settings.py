@@ -148,7 +148,8 @@ LANGUAGES = [
     ("pl", _("Polish")),
     ("cy", _("Welsh")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The second path holds Welsh for the allauth pages, which allauth itself does not ship.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("CHORUS_TIME_ZONE", "UTC")
@@ -194,14 +195,18 @@ TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
-            "redis": "django_tasks_rq.RQBackend",
+            "redis": "chorus.core.rq_backend.RQBackend",
             "immediate": "django.tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
         "QUEUES": _TASK_QUEUES,
     }
 }
-RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in _TASK_QUEUES}
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600, "DEFAULT_RESULT_TTL": 24 * 3600}
+    for name in _TASK_QUEUES
+}
 SCHEDULER_INTERVAL_SECONDS = env_int("CHORUS_SCHEDULER_INTERVAL", 15, minimum=1)
+TASK_RESULTS_KEEP_DAYS = env_int("CHORUS_TASK_RESULTS_KEEP_DAYS", 14, minimum=1)
 
 # Invitations.
 INVITATION_VALID_DAYS = env_int("CHORUS_INVITATION_VALID_DAYS", 7, minimum=1)

@@ -12,8 +12,12 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Any action")), *AuditAction.choices]
     )
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -26,5 +30,8 @@ class AuditFilterForm(forms.Form):
             return AuditFilter()
         data = self.cleaned_data
         return AuditFilter(
-            actor=data["actor"].strip(), action=data["action"], since=data["since"], until=data["until"]
+            actor=data["actor"].strip(),
+            action=data["action"],
+            since=data["since"],
+            until=data["until"],
         )

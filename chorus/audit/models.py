@@ -36,7 +36,9 @@ class AuditEvent(models.Model):
     )
     # Kept as text so the record still names the actor if their account is removed.
     actor_email = models.EmailField(blank=True)
-    action = models.CharField(_("action"), max_length=64, db_index=True, choices=AuditAction.choices)
+    action = models.CharField(
+        _("action"), max_length=64, db_index=True, choices=AuditAction.choices
+    )
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)

@@ -61,7 +61,8 @@ def audit_log_csv(request: MemberRequest) -> StreamingHttpResponse:
             yield writer.writerow(
                 [
                     event.created_at.isoformat(),
-                    event.actor_email,
+                    # An email address may legally start with a formula character.
+                    _neutralise_formula(event.actor_email),
                     event.action,
                     event.object_type,
                     event.object_id,
@@ -85,4 +86,4 @@ def _json(value: object) -> str:
 
 def _neutralise_formula(value: str) -> str:
     """Spreadsheets run cells starting with these characters as formulas."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

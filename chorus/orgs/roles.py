@@ -48,4 +48,3 @@ def assignable_roles(by_role: str) -> list[str]:
     if by_role == Role.ADMIN:
         return [role for role in Role.values if role != Role.OWNER]
     return []
-

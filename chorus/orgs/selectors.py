@@ -14,19 +14,27 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
 
 
 def members_of(
-    *, organisation: Organisation, search: str = "", role: str = "", team_id: int | None = None,
+    *,
+    organisation: Organisation,
+    search: str = "",
+    role: str = "",
+    team_id: int | None = None,
     include_inactive: bool = True,
 ) -> QuerySet[Membership]:
     members = Membership.objects.filter(organisation=organisation).select_related("user")
     if not include_inactive:
         members = members.filter(is_active=True)
     if search:
-        members = members.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+        members = members.filter(
+            Q(user__email__icontains=search) | Q(user__full_name__icontains=search)
+        )
     if role:
         members = members.filter(role=role)
     if team_id is not None:
         members = members.filter(teams__id=team_id)
-    return members.prefetch_related("teams").order_by("-is_active", "user__full_name", "user__email")
+    return members.prefetch_related("teams").order_by(
+        "-is_active", "user__full_name", "user__email"
+    )
 
 
 def teams_of(*, organisation: Organisation) -> QuerySet[Team]:

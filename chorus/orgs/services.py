@@ -4,7 +4,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
@@ -112,7 +112,7 @@ def change_member_role(*, by: Membership, member: Membership, role: str) -> Memb
 
 
 def set_member_teams(*, by: Membership, member: Membership, teams: Iterable[Team]) -> Membership:
-    check_capability(by, Capability.MANAGE_PEOPLE)
+    _check_may_manage(by, member)
     teams = list(teams)
     _check_teams_belong(by.organisation, teams)
     before = sorted(team.name for team in member.teams.all())
@@ -292,14 +292,19 @@ def invitation_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
 
 
-def _check_invitable(by: Membership, email: str, role: str, teams: Iterable[Team]) -> list[str]:
-    errors = []
+def _check_invitable(
+    by: Membership, email: str, role: str, teams: Iterable[Team]
+) -> dict[str, str]:
+    """What is wrong with inviting this person, by the form field it concerns."""
+    errors = {}
     if role not in assignable_roles(by.role):
-        errors.append(_("You cannot give the role “%(role)s”.") % {"role": role})
+        errors["role"] = _("You cannot give the role “%(role)s”.") % {"role": role}
     if any(team.organisation_id != by.organisation_id for team in teams):
-        errors.append(_("Teams must belong to your organisation."))
+        errors["teams"] = _("Teams must belong to your organisation.")
     if Membership.objects.filter(organisation=by.organisation, user__email__iexact=email).exists():
-        errors.append(_("%(email)s is already a member of this organisation.") % {"email": email})
+        errors["email"] = _("%(email)s is already a member of this organisation.") % {
+            "email": email
+        }
     return errors
 
 
@@ -369,7 +374,8 @@ def send_invitation_email(*, invitation_id: int) -> bool:
     )
     if invitation is None or not invitation.is_pending:
         return False
-    with translation.override(invitation.organisation.default_language):
+    # The email states the expiry in UTC, whichever time zone is active where it is sent.
+    with translation.override(invitation.organisation.default_language), timezone.override(UTC):
         context = {
             "invitation": invitation,
             "url": invitation_url(invitation),
@@ -450,7 +456,7 @@ def _parse_row(
         else:
             teams.append(team)
     if not errors:
-        errors.extend(_check_invitable(by, email, role, teams))
+        errors.extend(_check_invitable(by, email, role, teams).values())
     return InvitationRow(
         line=line,
         email=email,

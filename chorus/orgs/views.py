@@ -1,3 +1,4 @@
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -97,25 +98,33 @@ def member_detail(request: MemberRequest, membership_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_member_role(by=request.member, member=target, role=form.cleaned_data["role"])
-            services.set_member_teams(by=request.member, member=target, teams=form.cleaned_data["teams"])
+            services.change_member_role(
+                by=request.member, member=target, role=form.cleaned_data["role"]
+            )
+            services.set_member_teams(
+                by=request.member, member=target, teams=form.cleaned_data["teams"]
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": target.user.display_name})
+            messages.success(
+                request, _("Changes to %(name)s saved.") % {"name": target.user.display_name}
+            )
             return redirect("orgs:people", org=request.member.organisation.slug)
     return render(request, "orgs/member_detail.html", {"target": target, "form": form})
 
 
-@require_POST
 @member_view(Capability.MANAGE_PEOPLE)
+@require_POST
 def member_set_active(request: MemberRequest, membership_id: int) -> HttpResponse:
     target = access_membership_by_member(member=request.member, membership_id=membership_id)
     activate = request.POST.get("active") == "1"
     try:
         if activate:
             services.reactivate_member(by=request.member, member=target)
-            messages.success(request, _("%(name)s can use Chorus again.") % {"name": target.user.display_name})
+            messages.success(
+                request, _("%(name)s can use Chorus again.") % {"name": target.user.display_name}
+            )
         else:
             services.deactivate_member(by=request.member, member=target)
             messages.success(
@@ -146,7 +155,9 @@ def teams(request: MemberRequest) -> HttpResponse:
 @member_view(Capability.MANAGE_PEOPLE)
 def team_edit(request: MemberRequest, team_id: int) -> HttpResponse:
     team = access_team_by_member(member=request.member, team_id=team_id)
-    form = TeamForm(request.POST or None, initial={"name": team.name, "description": team.description})
+    form = TeamForm(
+        request.POST or None, initial={"name": team.name, "description": team.description}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_team(by=request.member, team=team, **form.cleaned_data)
@@ -158,8 +169,8 @@ def team_edit(request: MemberRequest, team_id: int) -> HttpResponse:
     return render(request, "orgs/team_edit.html", {"team": team, "form": form})
 
 
-@require_POST
 @member_view(Capability.MANAGE_PEOPLE)
+@require_POST
 def team_delete(request: MemberRequest, team_id: int) -> HttpResponse:
     team = access_team_by_member(member=request.member, team_id=team_id)
     services.delete_team(by=request.member, team=team)
@@ -200,7 +211,9 @@ def invite(request: MemberRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("orgs:people", org=request.member.organisation.slug)
     return render(
         request,
@@ -224,12 +237,14 @@ def invite_bulk(request: MemberRequest) -> HttpResponse:
     return render(request, "orgs/invite_bulk.html", {"form": form, "result": result})
 
 
-@require_POST
 @member_view(Capability.MANAGE_PEOPLE)
+@require_POST
 def invitation_revoke(request: MemberRequest, invitation_id: int) -> HttpResponse:
     invitation = access_invitation_by_member(member=request.member, invitation_id=invitation_id)
     services.revoke_invitation(by=request.member, invitation=invitation)
-    messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    messages.success(
+        request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+    )
     return redirect("orgs:people", org=request.member.organisation.slug)
 
 
@@ -238,7 +253,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.usable_invitation(token=token)
     except services.InvitationUnusable as problem:
-        return render(request, "orgs/invitation_unusable.html", {"problem": problem.message}, status=410)
+        return render(
+            request, "orgs/invitation_unusable.html", {"problem": problem.message}, status=410
+        )
     has_account = services.account_exists(email=invitation.email)
     form = None
     if request.user.is_authenticated or has_account:
@@ -266,10 +283,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error("password1", error)
             except services.InvitationUnusable as problem:
                 return render(
-                    request, "orgs/invitation_unusable.html", {"problem": problem.message}, status=410
+                    request,
+                    "orgs/invitation_unusable.html",
+                    {"problem": problem.message},
+                    status=410,
                 )
             else:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                # Recorded like an allauth login, so that deactivating them ends this session.
+                UserSession.objects.create_from_request(request)
                 return redirect("orgs:home", org=membership.organisation.slug)
     return render(
         request,
@@ -282,7 +304,9 @@ def _accept_as_current_user(request: HttpRequest, token: str) -> HttpResponse:
     try:
         membership = services.accept_invitation(token=token, user=request.user)  # type: ignore[arg-type]
     except services.InvitationUnusable as problem:
-        return render(request, "orgs/invitation_unusable.html", {"problem": problem.message}, status=410)
+        return render(
+            request, "orgs/invitation_unusable.html", {"problem": problem.message}, status=410
+        )
     messages.success(
         request, _("Welcome to %(organisation)s.") % {"organisation": membership.organisation.name}
     )

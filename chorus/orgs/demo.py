@@ -1,0 +1,198 @@
+"""A demonstration organisation with one person per role and a dozen employees.
+
+Every demo account shares one published password, and the owner and admin share one
+published authenticator secret: the data is for trying Chorus out, never for real use.
+"""
+
+import time
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.db import transaction
+
+from chorus.accounts.models import User
+from chorus.orgs.models import Membership, Organisation
+from chorus.orgs.roles import TWO_FACTOR_ROLES, Role
+from chorus.orgs.services import create_organisation, create_team
+
+DEMO_ORGANISATION_NAME = "Demo Company"
+DEMO_ORGANISATION_SLUG = "demo"
+DEMO_PASSWORD = "chorus-demo-password"  # noqa: S105 - published on purpose
+# Base32, 32 characters (20 bytes), as authenticator apps expect.
+DEMO_TOTP_SECRET = "CHORUSDEMOSECRETFORTOTPONLYAAAAA"  # noqa: S105 - published on purpose
+
+SALES, ENGINEERING, CUSTOMER_SUCCESS = "Sales", "Engineering", "Customer Success"
+DEMO_TEAMS = {
+    SALES: "Account executives and business development.",
+    ENGINEERING: "Product, platform and developer relations.",
+    CUSTOMER_SUCCESS: "Onboarding, support and renewals.",
+}
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    full_name: str
+    email: str
+    role: str
+    language: str
+    time_zone: str
+    teams: tuple[str, ...] = ()
+
+    @property
+    def uses_totp(self) -> bool:
+        return self.role in TWO_FACTOR_ROLES
+
+
+DEMO_PEOPLE = (
+    DemoPerson("Morgan Ellis", "morgan.ellis@example.com", Role.OWNER, "en", "Europe/London"),
+    DemoPerson(
+        "Priya Raman", "priya.raman@example.com", Role.ADMIN, "en", "Europe/London", (ENGINEERING,)
+    ),
+    DemoPerson(
+        "Hannah Okafor", "hannah.okafor@example.com", Role.CONTENT_MANAGER, "en",
+        "America/New_York", (SALES,),
+    ),
+    DemoPerson(
+        "Jonas Becker", "jonas.becker@example.com", Role.REVIEWER, "de", "Europe/Berlin",
+        (CUSTOMER_SUCCESS,),
+    ),
+    DemoPerson(
+        "Aino Lehtonen", "aino.lehtonen@example.com", Role.RESPONDER, "fi", "Europe/Helsinki",
+        (CUSTOMER_SUCCESS,),
+    ),
+    DemoPerson(
+        "Katarzyna Nowak", "katarzyna.nowak@example.com", Role.EMPLOYEE, "pl", "Europe/Warsaw",
+        (SALES,),
+    ),
+    DemoPerson(
+        "Tomasz Wiśniewski", "tomasz.wisniewski@example.com", Role.EMPLOYEE, "pl",
+        "Europe/Warsaw", (ENGINEERING,),
+    ),
+    DemoPerson(
+        "Olga Zielińska", "olga.zielinska@example.com", Role.EMPLOYEE, "pl", "Europe/Warsaw",
+        (SALES, ENGINEERING),
+    ),
+    DemoPerson(
+        "Rhys Llewellyn", "rhys.llewellyn@example.com", Role.EMPLOYEE, "cy", "Europe/London",
+        (SALES, CUSTOMER_SUCCESS),
+    ),
+    DemoPerson(
+        "Carys Pritchard", "carys.pritchard@example.com", Role.EMPLOYEE, "cy", "Europe/London",
+        (ENGINEERING,),
+    ),
+    DemoPerson(
+        "Lena Hoffmann", "lena.hoffmann@example.com", Role.EMPLOYEE, "de", "Europe/Berlin",
+        (SALES,),
+    ),
+    DemoPerson(
+        "Felix Wagner", "felix.wagner@example.com", Role.EMPLOYEE, "de", "Europe/Vienna",
+        (ENGINEERING, CUSTOMER_SUCCESS),
+    ),
+    DemoPerson(
+        "Mikko Korhonen", "mikko.korhonen@example.com", Role.EMPLOYEE, "fi", "Europe/Helsinki",
+        (ENGINEERING,),
+    ),
+    DemoPerson(
+        "Sanna Mäkinen", "sanna.makinen@example.com", Role.EMPLOYEE, "fi", "Europe/Helsinki",
+        (CUSTOMER_SUCCESS,),
+    ),
+    DemoPerson(
+        "Daniel Kim", "daniel.kim@example.com", Role.EMPLOYEE, "en", "America/Chicago", (SALES,)
+    ),
+    DemoPerson(
+        "Amara Mensah", "amara.mensah@example.com", Role.EMPLOYEE, "en", "Africa/Accra",
+        (CUSTOMER_SUCCESS,),
+    ),
+    DemoPerson(
+        "Sam Taylor", "sam.taylor@example.com", Role.EMPLOYEE, "en", "Australia/Sydney",
+        (ENGINEERING,),
+    ),
+)
+
+
+class DemoAlreadySeeded(Exception):
+    """The demo organisation, or one of its people, exists already."""
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    organisation: Organisation
+    people: tuple[DemoPerson, ...]
+    password: str
+    totp_secret: str
+
+
+def seed_demo_organisation(
+    *, password: str = DEMO_PASSWORD, totp_secret: str = DEMO_TOTP_SECRET
+) -> DemoOrganisation:
+    """Create the demo organisation, its teams and its people, all or nothing."""
+    emails = [person.email for person in DEMO_PEOPLE]
+    if Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG).exists():
+        raise DemoAlreadySeeded(f"An organisation “{DEMO_ORGANISATION_SLUG}” exists already.")
+    taken = User.objects.filter(email__in=emails).values_list("email", flat=True)
+    if taken:
+        raise DemoAlreadySeeded(f"Accounts exist already for: {', '.join(sorted(taken))}.")
+    owner_person, *others = DEMO_PEOPLE
+    with transaction.atomic():
+        owner = _create_user(owner_person, password, totp_secret)
+        organisation = create_organisation(
+            name=DEMO_ORGANISATION_NAME, owner=owner, slug=DEMO_ORGANISATION_SLUG
+        )
+        organisation.default_time_zone = "Europe/London"
+        organisation.save(update_fields=["default_time_zone"])
+        by = Membership.objects.get(organisation=organisation, user=owner)
+        teams = {
+            name: create_team(by=by, name=name, description=description)
+            for name, description in DEMO_TEAMS.items()
+        }
+        by.teams.set([teams[name] for name in owner_person.teams])
+        for person in others:
+            # People normally join through invitations; the demo skips the emails.
+            membership = Membership.objects.create(
+                organisation=organisation,
+                user=_create_user(person, password, totp_secret),
+                role=person.role,
+            )
+            membership.teams.set([teams[name] for name in person.teams])
+    return DemoOrganisation(
+        organisation=organisation, people=DEMO_PEOPLE, password=password, totp_secret=totp_secret
+    )
+
+
+def _create_user(person: DemoPerson, password: str, totp_secret: str) -> User:
+    user = User.objects.create_user(
+        person.email,
+        password,
+        full_name=person.full_name,
+        language=person.language,
+        time_zone=person.time_zone,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if person.uses_totp:
+        TOTP.activate(user, totp_secret)
+        RecoveryCodes.activate(user)
+    return user
+
+
+def demo_account(email: str) -> User | None:
+    """A member of the demo organisation with an authenticator app, or None."""
+    return User.objects.filter(
+        email__iexact=email.strip(),
+        memberships__organisation__slug=DEMO_ORGANISATION_SLUG,
+        authenticator__type=Authenticator.Type.TOTP,
+    ).first()
+
+
+def current_totp_code(user: User, *, at: float | None = None) -> tuple[str, int]:
+    """The code the user's authenticator app shows now, and for how many more seconds."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    now = time.time() if at is None else at
+    period = mfa_settings.TOTP_PERIOD
+    counter = int(now) // period
+    return format_hotp_value(hotp_value(secret, counter)), period - int(now) % period
