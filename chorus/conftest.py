@@ -135,7 +135,6 @@ def immediate_tasks(settings: pytest.FixtureRequest) -> None:
     }
 
 
-
 @pytest.fixture
 def snapshot() -> Callable[[Organisation], dict[str, object]]:
     """Everything an intruder could try to change in an organisation, to compare before/after."""
@@ -163,3 +162,8 @@ def snapshot() -> Callable[[Organisation], dict[str, object]]:
         }
 
     return take
+
+
+# Real Chromium against the live server (see chorus/testing/browser.py): the fixtures
+# `chromium` and `browser`, and the hook that reports a failed browser test's pages.
+from chorus.testing.browser import browser, chromium, pytest_runtest_makereport  # noqa: E402, F401

@@ -165,9 +165,7 @@ class Supervisor:
         while True:
             if self.received:
                 signum = self.received[0]
-                self.write(
-                    _("Stopping Chorus (%(signal)s)…") % {"signal": signal.strsignal(signum)}
-                )
+                self.write(_("Stopping Chorus (%(signal)s)…") % {"signal": signal_name(signum)})
                 stop_all(running, signum=signum, grace_seconds=self.grace_seconds)
                 return 0
             dead = next((item for item in running if item.process.poll() is not None), None)
@@ -183,12 +181,19 @@ class Supervisor:
         code = dead.process.returncode
         details = {"child": dead.child.label, "pid": dead.process.pid}
         if code < 0:
-            details["signal"] = signal.strsignal(-code) or str(-code)
+            details["signal"] = signal_name(-code)
             message = _("The %(child)s (process %(pid)d) was killed by %(signal)s.")
         else:
             details["code"] = code
             message = _("The %(child)s (process %(pid)d) exited with code %(code)d.")
         self.write(f"{message % details} {_('Stopping the other processes.')}")
+
+
+def signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return str(signum)
 
 
 def exit_status(returncode: int) -> int:

@@ -111,27 +111,37 @@ def registered_jobs() -> list[PeriodicJob]:
 
 def sync_job_states(*, jobs: Sequence[PeriodicJob], now: datetime) -> None:
     """Create the state of new jobs and reschedule jobs whose schedule changed."""
-    PeriodicJobState.objects.bulk_create(
-        [
-            PeriodicJobState(
-                name=job.name, schedule=job.schedule, next_run_at=job.first_run(now=now)
-            )
-            for job in jobs
-        ],
-        ignore_conflicts=True,
-    )
-    for job in jobs:
-        PeriodicJobState.objects.filter(name=job.name).exclude(schedule=job.schedule).update(
-            schedule=job.schedule, next_run_at=job.first_run(now=now)
+    known = dict(
+        PeriodicJobState.objects.filter(name__in=[job.name for job in jobs]).values_list(
+            "name", "schedule"
         )
+    )
+    new_states = [
+        PeriodicJobState(name=job.name, schedule=job.schedule, next_run_at=job.first_run(now=now))
+        for job in jobs
+        if job.name not in known
+    ]
+    if new_states:
+        PeriodicJobState.objects.bulk_create(new_states, ignore_conflicts=True)
+    for job in jobs:
+        if job.name in known and known[job.name] != job.schedule:
+            PeriodicJobState.objects.filter(name=job.name, schedule=known[job.name]).update(
+                schedule=job.schedule, next_run_at=job.first_run(now=now)
+            )
+
+
+def _due_period(*, job: PeriodicJob, now: datetime) -> datetime | None:
+    """When the job's current period began, if it is due by ``now``."""
+    due_at = (
+        PeriodicJobState.objects.filter(name=job.name).values_list("next_run_at", flat=True).first()
+    )
+    return due_at if due_at is not None and due_at <= now else None
 
 
 def claim_period(*, job: PeriodicJob, now: datetime) -> bool:
     """Claim the job's due period for this caller; False if not due or already claimed."""
-    due_at = (
-        PeriodicJobState.objects.filter(name=job.name).values_list("next_run_at", flat=True).first()
-    )
-    if due_at is None or due_at > now:
+    due_at = _due_period(job=job, now=now)
+    if due_at is None:
         return False
     # Compare-and-set: a scheduler that read the same due_at but lost the race updates nothing.
     claimed = PeriodicJobState.objects.filter(name=job.name, next_run_at=due_at).update(
@@ -141,7 +151,10 @@ def claim_period(*, job: PeriodicJob, now: datetime) -> bool:
 
 
 def enqueue_if_due(*, job: PeriodicJob, now: datetime) -> TaskResult[[], Any] | None:
-    # One transaction: if enqueueing fails, the claim is rolled back and retried next tick.
+    if _due_period(job=job, now=now) is None:
+        # Most passes end here, without taking SQLite's write lock.
+        return None
+    # One transaction: if enqueueing fails, the claim is rolled back and retried next pass.
     with transaction.atomic():
         if not claim_period(job=job, now=now):
             return None

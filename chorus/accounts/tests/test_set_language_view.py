@@ -6,7 +6,7 @@ LANGUAGE_URL = "/language/"
 
 
 def html_lang(response) -> str:
-    page = response.content.decode()
+    page = str(response.content.decode())
     start = page.index("<html lang=") + len('<html lang="')
     return page[start : page.index('"', start)]
 

@@ -71,12 +71,15 @@ def test_bulk_update_is_refused(audit_event):
 def test_database_refuses_a_raw_update(audit_event):
     table = AuditEvent._meta.db_table
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET actor_email = %s WHERE id = %s",  # noqa: S608
-                ["someone@else.test", audit_event.pk],
-            )
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"UPDATE {table} SET actor_email = %s WHERE id = %s",  # noqa: S608
+            ["someone@else.test", audit_event.pk],
+        )
 
     assert stored(audit_event)[1] == "adam.admin@acme.test"
 
@@ -85,9 +88,12 @@ def test_database_refuses_a_raw_update(audit_event):
 def test_database_refuses_a_raw_delete(audit_event):
     table = AuditEvent._meta.db_table
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [audit_event.pk])  # noqa: S608
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [audit_event.pk])  # noqa: S608
 
     assert AuditEvent.objects.filter(pk=audit_event.pk).exists()
 
@@ -106,12 +112,15 @@ def test_removing_the_actors_account_keeps_the_event(audit_event, admin):
 def test_unlinking_the_actor_cannot_smuggle_in_another_change(audit_event):
     table = AuditEvent._meta.db_table
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET actor_id = NULL, action = %s WHERE id = %s",  # noqa: S608
-                ["team.deleted", audit_event.pk],
-            )
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"UPDATE {table} SET actor_id = NULL, action = %s WHERE id = %s",  # noqa: S608
+            ["team.deleted", audit_event.pk],
+        )
 
     assert stored(audit_event)[0] == "team.created"
     assert AuditEvent.objects.get(pk=audit_event.pk).actor_id is not None

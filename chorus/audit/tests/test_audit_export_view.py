@@ -107,7 +107,9 @@ def test_spreadsheet_formulas_in_names_are_neutralised(
 
     cell = next(row[5] for row in rows if row[2] == "team.created")
     assert cell == "'" + formula
-    assert all(not value.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for value in row)
+    assert all(
+        not value.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for value in row
+    )
 
 
 def test_spreadsheet_formulas_in_actor_addresses_are_neutralised(
@@ -136,7 +138,9 @@ def test_team_created_through_the_ui_with_a_formula_name_is_neutralised(
     assert created[5] == '\'=HYPERLINK("http://evil.example")'
 
 
-@pytest.mark.parametrize("role", [Role.CONTENT_MANAGER, Role.REVIEWER, Role.RESPONDER, Role.EMPLOYEE])
+@pytest.mark.parametrize(
+    "role", [Role.CONTENT_MANAGER, Role.REVIEWER, Role.RESPONDER, Role.EMPLOYEE]
+)
 def test_other_roles_cannot_export(role, cast, login, export_url):
     response = login(cast[role]).get(export_url)
 

@@ -1,11 +1,14 @@
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from chorus.accounts.models import User
 from chorus.audit.actions import AuditAction
 from chorus.audit.models import AuditEvent
 from chorus.orgs import services
+from chorus.orgs.models import Organisation
 from chorus.orgs.roles import Role
 
 
@@ -14,7 +17,14 @@ def log_url(organisation):
     return f"/o/{organisation.slug}/audit/"
 
 
-def event(organisation, *, actor=None, action=AuditAction.TEAM_CREATED, at=None, **fields):
+def event(
+    organisation: Organisation,
+    *,
+    actor: User | None = None,
+    action: str = AuditAction.TEAM_CREATED,
+    at: datetime | None = None,
+    **fields: Any,
+) -> AuditEvent:
     return AuditEvent.objects.create(
         organisation=organisation,
         actor=actor,
@@ -107,7 +117,9 @@ def test_filters_combine(admin, owner, organisation, login, log_url):
     wanted = event(organisation, actor=owner.user, action=AuditAction.TEAM_DELETED, at=march)
     event(organisation, actor=admin.user, action=AuditAction.TEAM_DELETED, at=march)
     event(organisation, actor=owner.user, action=AuditAction.TEAM_CREATED, at=march)
-    event(organisation, actor=owner.user, action=AuditAction.TEAM_DELETED, at=march.replace(month=4))
+    event(
+        organisation, actor=owner.user, action=AuditAction.TEAM_DELETED, at=march.replace(month=4)
+    )
 
     response = login(admin).get(
         log_url,

@@ -182,4 +182,3 @@ def test_service_records_actor_action_object_before_and_after(
     assert event.object_repr == target_repr
     assert event.before == case.before
     assert event.after == case.after
-

@@ -2,9 +2,13 @@
 
 import os
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
 
 from chorus.core.processes import Child, Supervisor, login_url, plan_children
 
@@ -86,7 +90,7 @@ def test_a_signal_is_forwarded_to_every_child(tmp_path):
     assert status == 0
     assert first_marker.read_text() == "SIGINT"
     assert second_marker.read_text() == "SIGINT"
-    assert "Stopping Chorus" in lines[-1]
+    assert "Stopping Chorus (SIGINT)" in lines[-1]
 
 
 def test_a_child_killed_by_a_signal_is_named(tmp_path):
@@ -104,7 +108,7 @@ def test_a_child_killed_by_a_signal_is_named(tmp_path):
 
     assert status == 128 + signal.SIGKILL
     assert "The victim (process" in lines[-1]
-    assert "was killed by" in lines[-1]
+    assert "was killed by SIGKILL" in lines[-1]
 
 
 def _children_of(pid: int) -> list[int]:
@@ -143,3 +147,12 @@ def test_the_login_url_is_reachable_even_for_wildcard_binds():
     )
     assert login_url(host="::", port=9000, path="/x/") == "http://[::1]:9000/x/"
     assert login_url(host="chorus.example", port=80, path="/") == "http://chorus.example:80/"
+
+
+def test_serve_refuses_a_port_that_is_taken():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=f"already listening on 127.0.0.1 port {port}"):
+            call_command("chorus_serve", "--port", str(port))

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from django.tasks import TaskResultStatus, task
+from django.tasks import TaskResultStatus, default_task_backend, task
 from django.tasks.exceptions import TaskResultDoesNotExist
 
 from chorus.core.tasks import report_worker_pid
@@ -73,3 +73,14 @@ def test_a_failing_task_reports_its_exception(redis_backend, chorus_env):
 def test_unknown_results_raise_djangos_exception(redis_backend):
     with pytest.raises(TaskResultDoesNotExist):
         report_worker_pid.get_result("no-such-result")
+
+
+def test_queues_without_a_redis_connection_fail_the_checks(settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "chorus.core.rq_backend.RQBackend", "QUEUES": ["default", "bulk"]}
+    }
+
+    errors = default_task_backend.check()
+
+    assert [error.id for error in errors] == ["chorus.E001"]
+    assert "'bulk'" in errors[0].msg

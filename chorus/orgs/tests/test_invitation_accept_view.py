@@ -166,8 +166,10 @@ def test_unusable_links_explain_why_and_change_nothing(
     client = Client()
     data = signup_data(full_name="Someone Else")
 
-    response = client.get(link_for(invitation)) if method == "get" else client.post(
-        link_for(invitation), data
+    response = (
+        client.get(link_for(invitation))
+        if method == "get"
+        else client.post(link_for(invitation), data)
     )
 
     assert response.status_code == 410

@@ -44,8 +44,11 @@ def test_revoking_is_audited(owner, invitation, login):
 def test_revoking_an_accepted_invitation_changes_nothing(owner, invitation, login, snapshot):
     token = services.invitation_token(invitation)
     services.accept_invitation_as_new_user(
-        token=token, full_name="Nora", password="a long and unusual passphrase 42",
-        language="en", time_zone="UTC",
+        token=token,
+        full_name="Nora",
+        password="a long and unusual passphrase 42",
+        language="en",
+        time_zone="UTC",
     )
     before = snapshot(invitation.organisation)
 

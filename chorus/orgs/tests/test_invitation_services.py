@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,7 +94,9 @@ def test_teams_of_another_organisation_are_refused(admin, other_organisation):
     assert not Invitation.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.CONTENT_MANAGER, Role.REVIEWER, Role.RESPONDER, Role.EMPLOYEE])
+@pytest.mark.parametrize(
+    "role", [Role.CONTENT_MANAGER, Role.REVIEWER, Role.RESPONDER, Role.EMPLOYEE]
+)
 def test_members_without_people_rights_cannot_invite(role, cast):
     with pytest.raises(PermissionDenied):
         services.invite_member(by=cast[role], email="nora@example.com", role=Role.EMPLOYEE)
@@ -113,7 +115,11 @@ def test_email_is_sent_for_a_pending_invitation_only(admin, smtp):
         for invitation in (pending, revoked, expired)
     }
 
-    assert sent == {"pending@example.com": True, "revoked@example.com": False, "expired@example.com": False}
+    assert sent == {
+        "pending@example.com": True,
+        "revoked@example.com": False,
+        "expired@example.com": False,
+    }
     assert [str(m["To"]) for m in smtp.mailbox.messages] == ["pending@example.com"]
     assert services.send_invitation_email(invitation_id=999999) is False
 
@@ -122,7 +128,7 @@ def test_email_holds_the_link_and_the_expiry_in_utc(admin, smtp, settings):
     settings.SITE_URL = "https://chorus.example.org"
     invitation = services.invite_member(by=admin, email="nora@example.com", role=Role.EMPLOYEE)
     Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.make_aware(timezone.datetime(2030, 1, 15, 23, 30), UTC)
+        expires_at=timezone.make_aware(datetime(2030, 1, 15, 23, 30), UTC)
     )
 
     # The sender's own time zone (here, the inviter's) must not leak into the email.
@@ -132,7 +138,7 @@ def test_email_holds_the_link_and_the_expiry_in_utc(admin, smtp, settings):
     body = smtp.mailbox.body_of(smtp.mailbox.messages[0])
     assert f"https://chorus.example.org/invitation/{services.invitation_token(invitation)}/" in body
     with translation.override("en"):
-        expected = formats.date_format(timezone.datetime(2030, 1, 15, 23, 30), "DATETIME_FORMAT")
+        expected = formats.date_format(datetime(2030, 1, 15, 23, 30), "DATETIME_FORMAT")
     assert f"expires on {expected} (UTC)" in body
 
 
@@ -141,7 +147,7 @@ def test_email_is_in_the_organisations_language(admin, organisation, smtp):
     organisation.save()
     invitation = services.invite_member(by=admin, email="nora@example.com", role=Role.EMPLOYEE)
     Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.make_aware(timezone.datetime(2030, 3, 15, 12, 0), UTC)
+        expires_at=timezone.make_aware(datetime(2030, 3, 15, 12, 0), UTC)
     )
 
     services.send_invitation_email(invitation_id=invitation.pk)
@@ -166,7 +172,9 @@ def test_accept_with_a_matching_address_in_any_case(admin, outsider, organisatio
 def test_accept_with_another_address_is_refused(admin, outsider, organisation):
     invitation = services.invite_member(by=admin, email="nora@example.com", role=Role.EMPLOYEE)
 
-    with pytest.raises(services.InvitationUnusable, match="This invitation is for nora@example.com"):
+    with pytest.raises(
+        services.InvitationUnusable, match=r"This invitation is for nora@example\.com"
+    ):
         services.accept_invitation(token=services.invitation_token(invitation), user=outsider.user)
 
     assert not Membership.objects.filter(organisation=organisation, user=outsider.user).exists()
@@ -227,11 +235,11 @@ def test_revoke_of_another_organisations_invitation_is_refused(admin, outsider):
 
 def test_parse_reports_physical_line_numbers(admin, teams):
     data = (
-        "email,full_name,role,teams\n"
-        "\n"
-        'ok@example.com,"Two\nlines",employee,Sales\n'
-        "bad,Bad,employee,\n"
-    ).encode()
+        b"email,full_name,role,teams\n"
+        b"\n"
+        b'ok@example.com,"Two\nlines",employee,Sales\n'
+        b"bad,Bad,employee,\n"
+    )
 
     result = services.parse_invitation_csv(by=admin, data=data)
 

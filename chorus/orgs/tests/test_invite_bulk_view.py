@@ -29,7 +29,7 @@ def file_errors(response) -> list[str]:
     result = response.context["result"]
     if result is not None:
         return list(result.file_errors)
-    return response.context["form"].errors["csv_file"]
+    return list(response.context["form"].errors["csv_file"])
 
 
 def test_valid_file_invites_everyone_with_role_and_teams(
@@ -66,21 +66,28 @@ def test_valid_file_invites_everyone_with_role_and_teams(
 
 
 def test_malformed_rows_are_reported_by_line_and_nobody_is_invited(
-    admin, employee, teams, organisation, login, smtp, bulk_url, snapshot,
+    admin,
+    employee,
+    teams,
+    organisation,
+    login,
+    smtp,
+    bulk_url,
+    snapshot,
     django_capture_on_commit_callbacks,
 ):
     data = (
-        "email,full_name,role,teams\n"
-        "good@example.com,Good,employee,Sales\n"
-        "not-an-email,Bad,employee,\n"
-        "\n"
-        "role@example.com,Role,emperor,\n"
-        "team@example.com,Team,employee,Sales;Marketing\n"
-        "twice@example.com,Twice,employee,\n"
-        "Twice@example.com,Twice again,employee,\n"
-        "erin.employee@acme.test,Erin,employee,\n"
-        "boss@example.com,Boss,owner,\n"
-    ).encode()
+        b"email,full_name,role,teams\n"
+        b"good@example.com,Good,employee,Sales\n"
+        b"not-an-email,Bad,employee,\n"
+        b"\n"
+        b"role@example.com,Role,emperor,\n"
+        b"team@example.com,Team,employee,Sales;Marketing\n"
+        b"twice@example.com,Twice,employee,\n"
+        b"Twice@example.com,Twice again,employee,\n"
+        b"erin.employee@acme.test,Erin,employee,\n"
+        b"boss@example.com,Boss,owner,\n"
+    )
     before = snapshot(organisation)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -171,7 +178,9 @@ def test_broken_csv_is_a_file_error(admin, organisation, login, bulk_url, snapsh
     before = snapshot(organisation)
     huge_field = "x" * 200_000
 
-    response = upload(login(admin), bulk_url, f"email,full_name\na@example.com,{huge_field}\n".encode())
+    response = upload(
+        login(admin), bulk_url, f"email,full_name\na@example.com,{huge_field}\n".encode()
+    )
 
     assert any(error.startswith("The file is not valid CSV") for error in file_errors(response))
     assert snapshot(organisation) == before

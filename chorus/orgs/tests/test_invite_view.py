@@ -2,10 +2,11 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
 
 from chorus.audit.actions import AuditAction
 from chorus.audit.models import AuditEvent
-from chorus.orgs.models import Invitation
+from chorus.orgs.models import Invitation, Team
 from chorus.orgs.roles import Role
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
@@ -67,8 +68,6 @@ def test_invitation_is_emailed_over_smtp_with_a_working_link(
     assert "nora.new@example.com" in page
 
     # The link from the email opens the invitation for a stranger.
-    from django.test import Client
-
     accept = Client().get(link_path(body))
     assert accept.status_code == 200
     assert "Join Acme Ltd" in accept.content.decode()
@@ -77,7 +76,8 @@ def test_invitation_is_emailed_over_smtp_with_a_working_link(
 
 def test_invitation_is_audited(admin, teams, login, invite_url):
     login(admin).post(
-        invite_url, {"email": "nora@example.com", "role": Role.EMPLOYEE, "teams": [teams["Sales"].pk]}
+        invite_url,
+        {"email": "nora@example.com", "role": Role.EMPLOYEE, "teams": [teams["Sales"].pk]},
     )
 
     event = AuditEvent.objects.get(action=AuditAction.INVITATION_SENT)
@@ -99,8 +99,6 @@ def test_second_invitation_supersedes_the_first(
     first, second = (smtp.mailbox.body_of(m) for m in smtp.mailbox.to("nora@example.com"))
     old_link, new_link = link_path(first), link_path(second)
     assert old_link != new_link
-
-    from django.test import Client
 
     old = Client().get(old_link)
     assert old.status_code == 410
@@ -132,7 +130,15 @@ def test_second_invitation_supersedes_the_first(
     ],
 )
 def test_invalid_input_gives_form_errors_and_creates_nothing(
-    data, field, message, admin, organisation, login, smtp, invite_url, snapshot,
+    data,
+    field,
+    message,
+    admin,
+    organisation,
+    login,
+    smtp,
+    invite_url,
+    snapshot,
     django_capture_on_commit_callbacks,
 ):
     before = snapshot(organisation)
@@ -149,8 +155,6 @@ def test_invalid_input_gives_form_errors_and_creates_nothing(
 def test_team_of_another_organisation_is_refused(
     admin, outsider, other_organisation, organisation, login, invite_url, snapshot
 ):
-    from chorus.orgs.models import Team
-
     foreign = Team.objects.create(organisation=other_organisation, name="Globex spies")
     before = snapshot(organisation)
 

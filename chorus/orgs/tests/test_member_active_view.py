@@ -96,7 +96,9 @@ def test_reactivating_restores_access(admin, employee, organisation, login):
     employee.refresh_from_db()
     assert employee.is_active
     assert employee.deactivated_at is None
-    assert "Erin Employee can use Chorus again." in client.get(response["Location"]).content.decode()
+    assert (
+        "Erin Employee can use Chorus again." in client.get(response["Location"]).content.decode()
+    )
     assert login(employee).get(f"/o/{organisation.slug}/").status_code == 200
     event = AuditEvent.objects.get(action=AuditAction.MEMBER_REACTIVATED)
     assert (event.before, event.after) == ({"active": False}, {"active": True})
@@ -121,7 +123,10 @@ def test_admin_cannot_deactivate_an_owner(owner, admin, login, snapshot, organis
     response = client.post(active_url(owner), {"active": "0"})
 
     assert snapshot(organisation) == before
-    assert "Only an owner can change another owner." in client.get(response["Location"]).content.decode()
+    assert (
+        "Only an owner can change another owner."
+        in client.get(response["Location"]).content.decode()
+    )
 
 
 def test_owner_can_deactivate_an_admin(owner, admin, login, organisation):

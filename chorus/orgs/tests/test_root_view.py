@@ -1,14 +1,16 @@
 """``/`` and the organisation switcher: a person reaches only their own organisations."""
 
 import pytest
+from django.test import Client
 
 from chorus.accounts.models import User
+from chorus.orgs import services
 from chorus.orgs.models import Membership
 from chorus.orgs.roles import Role
 
 
 @pytest.fixture
-def in_both(outsider, organisation) -> Membership:
+def in_both(outsider, organisation):
     """Otto: owner of Globex, and a reviewer at Acme too."""
     Membership.objects.create(organisation=organisation, user=outsider.user, role=Role.REVIEWER)
     return outsider
@@ -53,9 +55,7 @@ def test_two_organisations_go_to_the_one_used_last(in_both, login):
     assert client.get("/")["Location"] == "/o/acme/"
 
 
-def test_person_in_two_organisations_opens_both_and_sees_the_other_in_the_switcher(
-    in_both, login
-):
+def test_person_in_two_organisations_opens_both_and_sees_the_other_in_the_switcher(in_both, login):
     client = login(in_both)
 
     acme = client.get("/o/acme/")
@@ -76,8 +76,6 @@ def test_person_in_two_organisations_opens_both_and_sees_the_other_in_the_switch
 def test_switcher_leaves_out_organisations_where_the_person_is_deactivated(
     in_both, owner, organisation, login
 ):
-    from chorus.orgs import services
-
     acme_membership = Membership.objects.get(organisation=organisation, user=in_both.user)
     services.deactivate_member(by=owner, member=acme_membership)
 
@@ -89,8 +87,6 @@ def test_switcher_leaves_out_organisations_where_the_person_is_deactivated(
 
 
 def test_session_pointing_at_a_lost_organisation_falls_back(in_both, owner, organisation, login):
-    from chorus.orgs import services
-
     client = login(in_both)
     client.get("/o/acme/")
     services.deactivate_member(
@@ -100,11 +96,8 @@ def test_session_pointing_at_a_lost_organisation_falls_back(in_both, owner, orga
     assert client.get("/")["Location"] == "/o/globex/"
 
 
-def test_person_without_organisation_is_told_so(login, db):
+def test_person_without_organisation_is_told_so(db):
     user = User.objects.create_user("lonely@example.com", "a long and unusual passphrase 42")
-
-    from django.test import Client
-
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     response = client.get("/")

@@ -7,6 +7,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import CommandError, call_command
+from django.db.models import QuerySet
 from django.test import Client
 
 from chorus.accounts.models import User
@@ -23,7 +24,7 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
-def demo_members():
+def demo_members() -> QuerySet[Membership]:
     return Membership.objects.filter(organisation__slug="demo").select_related("user")
 
 
@@ -31,7 +32,7 @@ def test_creates_one_person_per_role_and_twelve_employees():
     seed()
     organisation = Organisation.objects.get(slug="demo")
     assert organisation.name == "Demo Company"
-    roles = Counter(demo_members().values_list("role", flat=True))
+    roles: Counter[str] = Counter(demo_members().values_list("role", flat=True))
     assert roles == {
         Role.OWNER: 1,
         Role.ADMIN: 1,
@@ -111,7 +112,9 @@ def totp_code_for(email: str) -> str:
 
 def test_printed_totp_code_validates():
     output = seed()
-    email = re.search(r"demo_totp_code (\S+)", output).group(1)
+    hint = re.search(r"demo_totp_code (\S+)", output)
+    assert hint is not None, output
+    email = hint.group(1)
     code = totp_code_for(email)
     assert re.fullmatch(r"\d{6}", code)
     assert pyotp.TOTP(DEMO_TOTP_SECRET).verify(code, valid_window=1)
@@ -133,7 +136,7 @@ def test_demo_admin_logs_in_with_password_and_printed_code():
 
 def test_totp_code_is_only_for_demo_accounts_with_an_authenticator(admin):
     seed()
-    employee = demo_members().filter(role=Role.EMPLOYEE).first().user
+    employee = demo_members().filter(role=Role.EMPLOYEE)[0].user
     for email in (employee.email, admin.user.email, "nobody@example.com"):
         with pytest.raises(CommandError, match="No member"):
             totp_code_for(email)

@@ -54,7 +54,11 @@ def test_update_is_audited_with_before_and_after(admin, organisation, login, set
     assert event.actor == admin.user
     assert event.object_type == "organisation"
     assert event.object_id == str(organisation.pk)
-    assert event.before == {"name": "Acme Ltd", "default_language": "en", "default_time_zone": "UTC"}
+    assert event.before == {
+        "name": "Acme Ltd",
+        "default_language": "en",
+        "default_time_zone": "UTC",
+    }
     assert event.after == {
         "name": "Acme Europe",
         "default_language": "de",
@@ -72,7 +76,9 @@ def test_update_is_audited_with_before_and_after(admin, organisation, login, set
         ({"name": "x" * 121}, "name"),
     ],
 )
-def test_invalid_settings_are_rejected(overrides, field, admin, organisation, login, settings_url, snapshot):
+def test_invalid_settings_are_rejected(
+    overrides, field, admin, organisation, login, settings_url, snapshot
+):
     before = snapshot(organisation)
 
     response = login(admin).post(settings_url, valid(**overrides))

@@ -31,7 +31,9 @@ def test_list_shows_teams_with_their_active_member_count(
     assert counts == {"Engineering": 0, "Nordics": 0, "Sales": 1}
 
 
-def test_list_shows_only_this_organisations_teams(admin, teams, other_organisation, login, teams_url):
+def test_list_shows_only_this_organisations_teams(
+    admin, teams, other_organisation, login, teams_url
+):
     Team.objects.create(organisation=other_organisation, name="Globex spies")
 
     page = login(admin).get(teams_url).content.decode()
@@ -84,7 +86,9 @@ def test_invalid_name_is_refused(name, message, admin, organisation, login, team
     assert snapshot(organisation) == before
 
 
-def test_same_name_in_another_organisation_is_fine(admin, teams, outsider, other_organisation, login):
+def test_same_name_in_another_organisation_is_fine(
+    admin, teams, outsider, other_organisation, login
+):
     response = login(outsider).post(f"/o/{other_organisation.slug}/teams/", {"name": "Sales"})
 
     assert response.status_code == 302

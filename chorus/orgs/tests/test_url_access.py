@@ -6,11 +6,11 @@ and a new pattern fails until its required capability is written down below.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from chorus.accounts.models import User
 from chorus.orgs import services
@@ -20,16 +20,18 @@ from chorus.orgs.roles import Role
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def _walk(patterns: list[object], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+def _walk(
+    patterns: Sequence[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
     for entry in patterns:
-        route = prefix + str(entry.pattern)  # type: ignore[attr-defined]
+        route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             if getattr(entry.urlconf_module, "__name__", "").startswith("allauth."):
                 continue  # allauth's account pages belong to no organisation
             inner = ":".join(filter(None, [namespace, entry.namespace]))
             yield from _walk(entry.url_patterns, route, inner)
         else:
-            name = entry.name  # type: ignore[attr-defined]
+            name = entry.name or route
             yield (f"{namespace}:{name}" if namespace else name), route
 
 
@@ -141,10 +143,7 @@ def test_outsider_gets_404_and_changes_nothing(
     client = login(outsider)
     path = url(name, organisation.slug, ids)
 
-    if method == "get":
-        response = client.get(path)
-    else:
-        response = client.post(path, hostile_data())
+    response = client.get(path) if method == "get" else client.post(path, hostile_data())
 
     assert response.status_code == 404
     assert snapshot(organisation) == before
@@ -159,10 +158,7 @@ def test_ids_of_another_organisation_under_ones_own_slug_give_404(
     client = login(outsider)
     path = url(name, other_organisation.slug, ids)
 
-    if method == "get":
-        response = client.get(path)
-    else:
-        response = client.post(path, hostile_data())
+    response = client.get(path) if method == "get" else client.post(path, hostile_data())
 
     # A POST-only URL refuses a GET before it looks anything up, whatever the id.
     assert response.status_code == (405 if method == "get" and name in POST_ONLY else 404)
@@ -245,7 +241,10 @@ def test_totp_redirect_brings_the_person_back(organisation, ids, login):
 
     response = login(member).get(f"/o/{organisation.slug}/people/?q=erin")
 
-    assert response["Location"] == "/accounts/2fa/totp/activate/?next=%2Fo%2Facme%2Fpeople%2F%3Fq%3Derin"
+    assert (
+        response["Location"]
+        == "/accounts/2fa/totp/activate/?next=%2Fo%2Facme%2Fpeople%2F%3Fq%3Derin"
+    )
 
 
 @pytest.mark.parametrize("role", [Role.CONTENT_MANAGER, Role.REVIEWER, Role.EMPLOYEE])

@@ -2,7 +2,7 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -63,6 +63,11 @@ class Command(BaseCommand):
         scheduler: bool,
         **options: Any,
     ) -> None:
+        if processes.port_accepts(host=host, port=port):
+            raise CommandError(
+                _("Something is already listening on %(host)s port %(port)d.")
+                % {"host": host, "port": port}
+            )
         children = processes.plan_children(
             host=host,
             port=port,

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         write("")
         write(f"    {self.style.SQL_FIELD(demo.password)}")
         write("")
-        rows = [("Email", "Role", "Password", "Two-factor")]
+        rows: list[tuple[str, ...]] = [("Email", "Role", "Password", "Two-factor")]
         rows += [
             (
                 person.email,
