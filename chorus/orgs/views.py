@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chorus.orgs import selectors, services
@@ -231,7 +232,12 @@ def invite_bulk(request: MemberRequest) -> HttpResponse:
         if not result.has_errors:
             messages.success(
                 request,
-                _("%(count)d invitations sent.") % {"count": len(result.invitations)},
+                ngettext(
+                    "%(count)d invitation sent.",
+                    "%(count)d invitations sent.",
+                    len(result.invitations),
+                )
+                % {"count": len(result.invitations)},
             )
             return redirect("orgs:people", org=request.member.organisation.slug)
     return render(request, "orgs/invite_bulk.html", {"form": form, "result": result})

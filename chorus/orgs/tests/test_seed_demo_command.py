@@ -140,3 +140,11 @@ def test_totp_code_is_only_for_demo_accounts_with_an_authenticator(admin):
     for email in (employee.email, admin.user.email, "nobody@example.com"):
         with pytest.raises(CommandError, match="No member"):
             totp_code_for(email)
+
+
+@pytest.mark.django_db
+def test_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="CHORUS_ENV=production"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not Organisation.objects.exists()

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(
+                "The demo organisation has published passwords and two-factor secrets: "
+                "it cannot be created when CHORUS_ENV=production."
+            )
         if options["if_empty"] and Organisation.objects.exists():
             self.stdout.write("Organisations exist already: no demo data created.")
             return
