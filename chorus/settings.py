@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "django_rq",
-    "django_tasks_rq",
     "chorus.core",
     "chorus.accounts",
     "chorus.orgs",
@@ -239,10 +238,17 @@ SECURE_CSP = {
     "object-src": ["'none'"],
 }
 
+LOG_LEVEL = env_choice(
+    "CHORUS_LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")
+).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("CHORUS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handler would print every line a second time beside the root's.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -186,7 +186,8 @@ class Supervisor:
         else:
             details["code"] = code
             message = _("The %(child)s (process %(pid)d) exited with code %(code)d.")
-        self.write(f"{message % details} {_('Stopping the other processes.')}")
+        stopping = _("Stopping the other processes.")
+        self.write(f"{message % details} {stopping}")
 
 
 def signal_name(signum: int) -> str:

@@ -1,4 +1,6 @@
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 PROFILE_URL = "/profile/"
 
@@ -50,7 +52,9 @@ def test_saving_stores_name_language_and_time_zone(employee, login):
     )
     page = client.get(PROFILE_URL)
     assert '<html lang="de">' in page.content.decode()
-    assert [str(m) for m in page.context["messages"]] == ["Your profile has been saved."]
+    with translation.override("de"):
+        expected = gettext("Your profile has been saved.")
+    assert [str(m) for m in page.context["messages"]] == [expected]
 
 
 def test_time_zone_is_used_for_the_persons_requests(employee, login):

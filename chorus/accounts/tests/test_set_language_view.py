@@ -1,6 +1,8 @@
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 LANGUAGE_URL = "/language/"
 
@@ -59,7 +61,11 @@ def test_unknown_language_is_refused_with_a_message(language, employee, login):
     page = client.get("/profile/")
     assert html_lang(page) == "fi"
     [message] = list(page.context["messages"])
-    assert "is not a language Chorus speaks. Choose one of the list." in str(message)
+    with translation.override("fi"):
+        expected = gettext(
+            "“%(language)s” is not a language Chorus speaks. Choose one of the list."
+        ) % {"language": language}
+    assert str(message) == expected
     assert "<script>" not in page.content.decode().split("<main", 1)[1]
 
 
