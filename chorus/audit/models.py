@@ -1,3 +1,4 @@
+import json
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,10 @@ from chorus.orgs.models import Organisation
 
 class AppendOnlyError(Exception):
     pass
+
+
+def _as_json_text(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -62,3 +67,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted")
+
+    @property
+    def before_text(self) -> str:
+        return _as_json_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _as_json_text(self.after)

@@ -1,11 +1,14 @@
 import csv
-import json
 from collections.abc import Iterator
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chorus.audit.actions import AuditAction
 from chorus.audit.forms import AuditFilterForm
@@ -43,9 +46,16 @@ class _Echo:
 
 
 @member_view(Capability.VIEW_AUDIT_LOG)
-def audit_log_csv(request: MemberRequest) -> StreamingHttpResponse:
+def audit_log_csv(request: MemberRequest) -> HttpResponseBase:
     organisation = request.member.organisation
-    filters = AuditFilterForm(request.GET or None).to_filter()
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # Exporting everything when the filter was mistyped would hand out more than was asked.
+        messages.error(request, _("Correct the filter before exporting."))
+        return redirect(
+            f"{reverse('audit:log', args=[organisation.slug])}?{request.GET.urlencode()}"
+        )
+    filters = form.to_filter()
     record_event(
         organisation=organisation,
         actor=request.member.user,
@@ -67,8 +77,8 @@ def audit_log_csv(request: MemberRequest) -> StreamingHttpResponse:
                     event.object_type,
                     event.object_id,
                     _neutralise_formula(event.object_repr),
-                    _neutralise_formula(_json(event.before)),
-                    _neutralise_formula(_json(event.after)),
+                    _neutralise_formula(event.before_text),
+                    _neutralise_formula(event.after_text),
                 ]
             )
 
@@ -78,10 +88,6 @@ def audit_log_csv(request: MemberRequest) -> StreamingHttpResponse:
         f'attachment; filename="audit-{organisation.slug}-{stamp}.csv"'
     )
     return response
-
-
-def _json(value: object) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _neutralise_formula(value: str) -> str:

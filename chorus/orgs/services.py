@@ -86,10 +86,6 @@ def _check_may_manage(by: Membership, member: Membership) -> None:
         raise ValidationError(_("Only an owner can change another owner."))
 
 
-def _active_owner_count(organisation: Organisation) -> int:
-    return organisation.memberships.filter(role=Role.OWNER, is_active=True).count()
-
-
 def change_member_role(*, by: Membership, member: Membership, role: str) -> Membership:
     _check_may_manage(by, member)
     if role not in assignable_roles(by.role):

@@ -146,3 +146,16 @@ def test_other_roles_cannot_export(role, cast, login, export_url):
 
     assert response.status_code == 403
     assert not AuditEvent.objects.exists()
+
+
+def test_mistyped_filter_exports_nothing_and_says_why(admin, login):
+    client = login(admin)
+    before = AuditEvent.objects.count()
+
+    response = client.get(
+        "/o/acme/audit/export.csv", {"since": "2026-05-02", "until": "2026-05-01"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0].startswith("/o/acme/audit/?")
+    assert "Correct the filter before exporting." in response.content.decode()
+    assert AuditEvent.objects.count() == before
