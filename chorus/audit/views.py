@@ -2,7 +2,6 @@ import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from chorus.audit.actions import AuditAction
 from chorus.audit.forms import AuditFilterForm
 from chorus.audit.selectors import audit_events_of
 from chorus.audit.services import record_event
+from chorus.core.pagination import filter_query, paginate
 from chorus.orgs.decorators import MemberRequest, member_view
 from chorus.orgs.roles import Capability
 
@@ -25,17 +25,13 @@ CSV_COLUMNS = ["time", "actor", "action", "object_type", "object_id", "object", 
 def audit_log(request: MemberRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = audit_events_of(organisation=request.member.organisation, filters=form.to_filter())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/log.html",
         {
             "form": form,
-            "page_obj": page,
-            "query": query.urlencode(),
-            "query_without_page": f"{query.urlencode()}&" if query else "",
+            "query": filter_query(request),
+            **paginate(request, events, per_page=PAGE_SIZE),
         },
     )
 

@@ -39,7 +39,10 @@ def member_view(capability: Capability | None = None) -> Callable[[MemberView], 
             if capability is not None:
                 check_capability(member, capability)
             request.member = member  # type: ignore[attr-defined]
-            request.session[CURRENT_ORGANISATION_SESSION_KEY] = member.organisation.slug
+            slug = member.organisation.slug
+            if request.session.get(CURRENT_ORGANISATION_SESSION_KEY) != slug:
+                # Writing only on a change keeps ordinary page views from saving the session.
+                request.session[CURRENT_ORGANISATION_SESSION_KEY] = slug
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
@@ -13,7 +14,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,7 +27,25 @@ from chorus.audit.actions import AuditAction
 from chorus.audit.services import record_event
 from chorus.orgs.access import check_capability
 from chorus.orgs.models import Invitation, Membership, Organisation, Team, hash_invitation_token
-from chorus.orgs.roles import Capability, Role, assignable_roles, role_can
+from chorus.orgs.roles import Capability, Role, assignable_roles
+
+
+def _audit(
+    by: Membership,
+    action: AuditAction,
+    target: models.Model,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    record_event(
+        organisation=by.organisation,
+        actor=by.user,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+    )
 
 
 def create_organisation(*, name: str, owner: User, slug: str = "") -> Organisation:
@@ -57,11 +76,10 @@ def update_organisation(
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
-        record_event(
-            organisation=organisation,
-            actor=by.user,
-            action=AuditAction.ORGANISATION_UPDATED,
-            target=organisation,
+        _audit(
+            by,
+            AuditAction.ORGANISATION_UPDATED,
+            organisation,
             before=before,
             after=_organisation_state(organisation),
         )
@@ -96,11 +114,10 @@ def change_member_role(*, by: Membership, member: Membership, role: str) -> Memb
     with transaction.atomic():
         member.role = role
         member.save(update_fields=["role"])
-        record_event(
-            organisation=by.organisation,
-            actor=by.user,
-            action=AuditAction.MEMBER_ROLE_CHANGED,
-            target=member,
+        _audit(
+            by,
+            AuditAction.MEMBER_ROLE_CHANGED,
+            member,
             before=before,
             after={"role": role},
         )
@@ -117,11 +134,10 @@ def set_member_teams(*, by: Membership, member: Membership, teams: Iterable[Team
         return member
     with transaction.atomic():
         member.teams.set(teams)
-        record_event(
-            organisation=by.organisation,
-            actor=by.user,
-            action=AuditAction.MEMBER_TEAMS_CHANGED,
-            target=member,
+        _audit(
+            by,
+            AuditAction.MEMBER_TEAMS_CHANGED,
+            member,
             before={"teams": before},
             after={"teams": after},
         )
@@ -135,42 +151,33 @@ def _check_teams_belong(organisation: Organisation, teams: Iterable[Team]) -> No
 
 def deactivate_member(*, by: Membership, member: Membership) -> Membership:
     """Take away a member's access and end every session they have, at once."""
-    _check_may_manage(by, member)
-    if not member.is_active:
-        return member
-    with transaction.atomic():
-        member.is_active = False
-        member.deactivated_at = timezone.now()
-        member.save(update_fields=["is_active", "deactivated_at"])
-        record_event(
-            organisation=by.organisation,
-            actor=by.user,
-            action=AuditAction.MEMBER_DEACTIVATED,
-            target=member,
-            before={"active": True},
-            after={"active": False},
-        )
-    end_all_sessions(user=member.user)
+    if _set_member_active(by, member, active=False):
+        end_all_sessions(user=member.user)
     return member
 
 
 def reactivate_member(*, by: Membership, member: Membership) -> Membership:
-    _check_may_manage(by, member)
-    if member.is_active:
-        return member
-    with transaction.atomic():
-        member.is_active = True
-        member.deactivated_at = None
-        member.save(update_fields=["is_active", "deactivated_at"])
-        record_event(
-            organisation=by.organisation,
-            actor=by.user,
-            action=AuditAction.MEMBER_REACTIVATED,
-            target=member,
-            before={"active": False},
-            after={"active": True},
-        )
+    _set_member_active(by, member, active=True)
     return member
+
+
+def _set_member_active(by: Membership, member: Membership, *, active: bool) -> bool:
+    """Change whether a member is active; says whether anything changed."""
+    _check_may_manage(by, member)
+    if member.is_active == active:
+        return False
+    with transaction.atomic():
+        member.is_active = active
+        member.deactivated_at = None if active else timezone.now()
+        member.save(update_fields=["is_active", "deactivated_at"])
+        _audit(
+            by,
+            AuditAction.MEMBER_REACTIVATED if active else AuditAction.MEMBER_DEACTIVATED,
+            member,
+            before={"active": not active},
+            after={"active": active},
+        )
+    return True
 
 
 def end_all_sessions(*, user: User) -> int:
@@ -186,11 +193,10 @@ def create_team(*, by: Membership, name: str, description: str = "") -> Team:
     _check_team_name_free(by.organisation, name)
     with transaction.atomic():
         team = Team.objects.create(organisation=by.organisation, name=name, description=description)
-        record_event(
-            organisation=by.organisation,
-            actor=by.user,
-            action=AuditAction.TEAM_CREATED,
-            target=team,
+        _audit(
+            by,
+            AuditAction.TEAM_CREATED,
+            team,
             after={"name": name, "description": description},
         )
     return team
@@ -217,11 +223,10 @@ def update_team(*, by: Membership, team: Team, name: str, description: str) -> T
     with transaction.atomic():
         team.name, team.description = name, description
         team.save(update_fields=["name", "description"])
-        record_event(
-            organisation=by.organisation,
-            actor=by.user,
-            action=AuditAction.TEAM_UPDATED,
-            target=team,
+        _audit(
+            by,
+            AuditAction.TEAM_UPDATED,
+            team,
             before=before,
             after={"name": name, "description": description},
         )
@@ -232,18 +237,13 @@ def delete_team(*, by: Membership, team: Team) -> None:
     check_capability(by, Capability.MANAGE_PEOPLE)
     _check_teams_belong(by.organisation, [team])
     with transaction.atomic():
-        record_event(
-            organisation=by.organisation,
-            actor=by.user,
-            action=AuditAction.TEAM_DELETED,
-            target=team,
+        _audit(
+            by,
+            AuditAction.TEAM_DELETED,
+            team,
             before={"name": team.name, "members": team.members.count()},
         )
         team.delete()
-
-
-def may_manage_people(member: Membership) -> bool:
-    return role_can(member.role, Capability.MANAGE_PEOPLE)
 
 
 # Invitations
@@ -349,11 +349,10 @@ def _create_invitation(
     invitation.token_hash = hash_invitation_token(invitation_token(invitation))
     invitation.save()
     invitation.teams.set(teams)
-    record_event(
-        organisation=by.organisation,
-        actor=by.user,
-        action=AuditAction.INVITATION_SENT,
-        target=invitation,
+    _audit(
+        by,
+        AuditAction.INVITATION_SENT,
+        invitation,
         after={"email": email, "role": role, "teams": sorted(team.name for team in teams)},
     )
     from chorus.orgs.tasks import send_invitation_email
@@ -485,11 +484,10 @@ def revoke_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        record_event(
-            organisation=by.organisation,
-            actor=by.user,
-            action=AuditAction.INVITATION_REVOKED,
-            target=invitation,
+        _audit(
+            by,
+            AuditAction.INVITATION_REVOKED,
+            invitation,
             before={"email": invitation.email, "role": invitation.role},
         )
     return invitation

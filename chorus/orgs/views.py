@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from chorus.core.pagination import paginate
 from chorus.orgs import selectors, services
 from chorus.orgs.access import (
     access_invitation_by_member,
@@ -41,13 +41,6 @@ def _add_errors(form: object, error: ValidationError) -> None:
             form.add_error(None, message)  # type: ignore[attr-defined]
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    encoded = query.urlencode()
-    return f"{encoded}&" if encoded else ""
-
-
 @login_required
 def root(request: HttpRequest) -> HttpResponse:
     """Send a person to the organisation they used last, or let them choose."""
@@ -74,13 +67,11 @@ def people(request: MemberRequest) -> HttpResponse:
         role=request.GET.get("role", "") if request.GET.get("role") in Role.values else "",
         team_id=int(team_id) if team_id.isdigit() else None,
     )
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orgs/people.html",
         {
-            "page_obj": page,
-            "query_without_page": _query_without_page(request),
+            **paginate(request, members, per_page=PAGE_SIZE),
             "roles": Role.choices,
             "teams": selectors.teams_of(organisation=organisation),
             "invitations": selectors.pending_invitations_of(organisation=organisation),
@@ -259,9 +250,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.usable_invitation(token=token)
     except services.InvitationUnusable as problem:
-        return render(
-            request, "orgs/invitation_unusable.html", {"problem": problem.message}, status=410
-        )
+        return _unusable_invitation(request, problem)
     has_account = services.account_exists(email=invitation.email)
     form = None
     if request.user.is_authenticated or has_account:
@@ -288,12 +277,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 form.add_error("password1", error)
             except services.InvitationUnusable as problem:
-                return render(
-                    request,
-                    "orgs/invitation_unusable.html",
-                    {"problem": problem.message},
-                    status=410,
-                )
+                return _unusable_invitation(request, problem)
             else:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
                 # Recorded like an allauth login, so that deactivating them ends this session.
@@ -306,13 +290,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _unusable_invitation(
+    request: HttpRequest, problem: services.InvitationUnusable
+) -> HttpResponse:
+    return render(
+        request, "orgs/invitation_unusable.html", {"problem": problem.message}, status=410
+    )
+
+
 def _accept_as_current_user(request: HttpRequest, token: str) -> HttpResponse:
     try:
         membership = services.accept_invitation(token=token, user=request.user)  # type: ignore[arg-type]
     except services.InvitationUnusable as problem:
-        return render(
-            request, "orgs/invitation_unusable.html", {"problem": problem.message}, status=410
-        )
+        return _unusable_invitation(request, problem)
     messages.success(
         request, _("Welcome to %(organisation)s.") % {"organisation": membership.organisation.name}
     )
