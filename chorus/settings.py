@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "chorus.accounts",
     "chorus.orgs",
     "chorus.audit",
+    "chorus.networks",
+    "chorus.campaigns",
+    "chorus.sharing",
+    "chorus.publishing",
+    "chorus.notifications",
 ]
 
 MIDDLEWARE = [
@@ -252,3 +257,14 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Uploaded files (activity images). Served only through permission-checked views.
+MEDIA_ROOT = env_str("CHORUS_MEDIA_ROOT", str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
+# Networks: which connector posts to which network. The development outbox records
+# posts locally instead of sending them; production leaves it off unless asked.
+CHORUS_OUTBOX_ENABLED = env_bool("CHORUS_OUTBOX", not PRODUCTION)
+CHORUS_CONNECTORS: dict[str, str] = {}
+if CHORUS_OUTBOX_ENABLED:
+    CHORUS_CONNECTORS["outbox"] = "chorus.networks.connectors.outbox.OutboxConnector"

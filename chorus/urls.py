@@ -11,4 +11,9 @@ urlpatterns = [
     path("invitation/", include("chorus.orgs.invitation_urls")),
     path("o/<slug:org>/", include("chorus.orgs.urls")),
     path("o/<slug:org>/audit/", include("chorus.audit.urls")),
+    path("o/<slug:org>/campaigns/", include("chorus.campaigns.urls")),
+    path("o/<slug:org>/share/", include("chorus.sharing.urls")),
+    path("o/<slug:org>/posts/", include("chorus.publishing.urls")),
+    path("o/<slug:org>/accounts/", include("chorus.networks.urls")),
+    path("o/<slug:org>/notifications/", include("chorus.notifications.urls")),
 ]

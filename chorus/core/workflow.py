@@ -1,0 +1,83 @@
+"""Explicit state machines: each workflow lists its transitions in one place.
+
+A transition is applied with one conditional UPDATE (``WHERE state = <expected>``),
+so two requests or workers racing on the same object cannot both move it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    # Any extra rule lives in the service that applies the transition.
+    capability: str | None = None
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    transitions: tuple[Transition, ...]
+    by_name: dict[str, Transition] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {t.name: t for t in self.transitions})
+
+    def get(self, name: str) -> Transition:
+        return self.by_name[name]
+
+    def available(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def can(self, name: str, state: str) -> bool:
+        return state in self.by_name[name].sources
+
+    def targets_from(self, state: str) -> set[str]:
+        return {t.target for t in self.available(state)}
+
+    def check(self, name: str, state: str) -> Transition:
+        transition = self.by_name[name]
+        if state not in transition.sources:
+            raise TransitionNotAllowed(
+                _("This cannot be done while it is %(state)s.") % {"state": state},
+                code="transition_not_allowed",
+            )
+        return transition
+
+    def apply(self, obj: models.Model, name: str, **updates: Any) -> Transition:
+        """Move ``obj`` (which has a ``state`` field) along ``name`` if nobody moved it first."""
+        current: str = obj.state  # type: ignore[attr-defined]
+        transition = self.check(name, current)
+        changed = (
+            type(obj)
+            ._default_manager.filter(pk=obj.pk, state=current)
+            .update(state=transition.target, **updates)
+        )
+        if changed != 1:
+            raise TransitionNotAllowed(
+                _("Someone else changed this at the same time. Reload and try again."),
+                code="concurrent_change",
+            )
+        obj.state = transition.target  # type: ignore[attr-defined]
+        for name_, value in updates.items():
+            setattr(obj, name_, value)
+        return transition
+
+
+def states(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+def sources_of(machine: StateMachine, target: str) -> Iterable[str]:
+    return {s for t in machine.transitions if t.target == target for s in t.sources}
