@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "chorus.sharing",
     "chorus.publishing",
     "chorus.notifications",
+    "chorus.privacy",
+    "chorus.rallies",
+    "chorus.api",
+    # The API documentation page and its assets, served locally (never from a CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chorus.orgs.context_processors.navigation",
+                "chorus.notifications.context_processors.unread_notifications",
             ],
         },
     }

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from chorus.accounts import views as account_views
+from chorus.api.v1.api import api as api_v1
 from chorus.orgs import views as org_views
 
 urlpatterns = [
@@ -16,4 +17,8 @@ urlpatterns = [
     path("o/<slug:org>/posts/", include("chorus.publishing.urls")),
     path("o/<slug:org>/accounts/", include("chorus.networks.urls")),
     path("o/<slug:org>/notifications/", include("chorus.notifications.urls")),
+    path("o/<slug:org>/my-data/", include("chorus.privacy.urls")),
+    path("o/<slug:org>/rallies/", include("chorus.rallies.urls")),
+    path("o/<slug:org>/api-tokens/", include("chorus.api.urls")),
+    path("api/v1/", api_v1.urls),
 ]

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chorus.networks.networks import Network
 from chorus.orgs.models import Membership, Organisation, Team
 
 
@@ -130,9 +131,21 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["language", "network", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "network", "language"],
+                name="one_suggestion_per_network_language",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def network_label(self) -> str:
+        if not self.network:
+            return str(_("All networks"))
+        return str(Network(self.network).label) if self.network in Network.values else self.network
 
 
 class ReviewDecision(models.TextChoices):

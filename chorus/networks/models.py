@@ -66,3 +66,22 @@ class ConnectedAccount(models.Model):
     @property
     def can_post(self) -> bool:
         return self.status == AccountStatus.ACTIVE and self.takes_part
+
+
+class OutboxPost(models.Model):
+    """A post the development outbox recorded instead of sending it to any network."""
+
+    account = models.ForeignKey(
+        ConnectedAccount, on_delete=models.CASCADE, related_name="outbox_posts"
+    )
+    # One record per key: a retried or recovered post is recognised, never recorded twice.
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    text = models.TextField()
+    link_url = models.URLField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Outbox {self.account.handle}: {self.text[:40]}"

@@ -1,6 +1,6 @@
 """How long a text is in each network's own reckoning."""
 
-import regex
+import regex  # type: ignore[import-untyped]
 
 from chorus.networks.networks import Network, profile_for
 

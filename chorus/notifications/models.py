@@ -38,3 +38,43 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.member}"
+
+    @property
+    def message(self) -> str:
+        """The notification in words, in the active language."""
+        from chorus.notifications.messages import message_for
+
+        return message_for(kind=self.kind, params=self.params)
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", _("Never")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
+# Members who never chose get the weekly digest.
+DEFAULT_DIGEST_FREQUENCY = DigestFrequency.WEEKLY
+
+
+class DigestPreference(models.Model):
+    """How often a member wants the email digest of new activities; no row means weekly."""
+
+    member = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    frequency = models.CharField(
+        _("email digest"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DEFAULT_DIGEST_FREQUENCY,
+    )
+    # When the last digest went out: a period's digest is sent only once.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} digest for {self.member}"

@@ -27,6 +27,7 @@ from chorus.orgs.forms import (
     TeamForm,
 )
 from chorus.orgs.roles import Capability, Role
+from chorus.sharing.views import feed_context
 
 PAGE_SIZE = 50
 
@@ -54,7 +55,8 @@ def root(request: HttpRequest) -> HttpResponse:
 
 @member_view()
 def home(request: MemberRequest) -> HttpResponse:
-    return render(request, "orgs/home.html")
+    """The member's home: their feed of things to share (or how to join the programme)."""
+    return render(request, "orgs/home.html", feed_context(request))
 
 
 @member_view(Capability.MANAGE_PEOPLE)

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chorus.publishing import views
 
 app_name = "publishing"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("<int:post_id>/", views.post_detail, name="post"),
+    path("<int:post_id>/retry/", views.retry, name="post_retry"),
+]

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import regex
+import regex  # type: ignore[import-untyped]
 
 SHINGLE_SIZE = 3
 SIGNATURE_SIZE = 64
@@ -37,7 +37,8 @@ _WORD = regex.compile(r"\w+")
 def words(text: str, *, ignore: str = "") -> list[str]:
     if ignore:
         text = text.replace(ignore, " ")
-    return _WORD.findall(_NOISE.sub(" ", text.casefold()))
+    found: list[str] = _WORD.findall(_NOISE.sub(" ", text.casefold()))
+    return found
 
 
 def shingles(text: str, *, ignore: str = "") -> set[str]:

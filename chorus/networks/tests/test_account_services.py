@@ -1,0 +1,97 @@
+"""Account changes shared by every network's connector and connection flow."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from chorus.conftest import make_member
+from chorus.networks import services
+from chorus.networks.models import AccountStatus
+from chorus.notifications.models import Notification, NotificationKind
+from chorus.orgs.roles import Role
+from chorus.publishing.models import PostState
+from chorus.publishing.tests.factories import T0, connect, scheduled_post
+
+
+@pytest.mark.django_db
+def test_the_owner_is_asked_to_reconnect_once(employee, django_capture_on_commit_callbacks):
+    account = connect(employee)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.mark_needs_reconnect(account=account, reason="Expired", now=T0)
+        assert not services.mark_needs_reconnect(account=account, reason="Expired", now=T0)
+
+    account.refresh_from_db()
+    assert (account.status, account.status_reason) == (AccountStatus.NEEDS_RECONNECT, "Expired")
+    notice = Notification.objects.get(kind=NotificationKind.ACCOUNT_NEEDS_RECONNECT)
+    assert notice.params == {"network": "outbox", "account": "@erin", "reason": "Expired"}
+    assert len(callbacks) == 1  # one email
+
+
+@pytest.mark.django_db
+def test_mark_reconnected_brings_overdue_posts_forward_and_keeps_new_credentials(employee):
+    account = connect(employee, status=AccountStatus.NEEDS_RECONNECT)
+    overdue = scheduled_post(account, at=T0)
+    later = scheduled_post(account, at=T0 + timedelta(days=1))
+    failed = scheduled_post(account, at=T0, state=PostState.FAILED)
+    now = T0 + timedelta(hours=3)
+
+    assert services.mark_reconnected(account=account, credentials="new-token", now=now) == 1
+
+    account.refresh_from_db()
+    assert (account.status, account.credentials) == (AccountStatus.ACTIVE, "new-token")
+    for post, expected in ((overdue, now), (later, T0 + timedelta(days=1)), (failed, None)):
+        post.refresh_from_db()
+        assert post.next_attempt_at == expected
+
+
+@pytest.mark.django_db
+def test_only_the_owner_changes_an_account(employee):
+    account = connect(employee)
+    colleague = make_member(employee.organisation, Role.EMPLOYEE, "eve@acme.test")
+
+    with pytest.raises(ValidationError):
+        services.disconnect_account(by=colleague, account=account)
+    with pytest.raises(ValidationError):
+        services.update_account_settings(
+            by=colleague, account=account, takes_part=False, daily_cap=1
+        )
+    account.refresh_from_db()
+    assert account.status == AccountStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_disconnecting_twice_is_refused(employee):
+    account = connect(employee)
+    services.disconnect_account(by=employee, account=account)
+
+    with pytest.raises(ValidationError, match="already disconnected"):
+        services.disconnect_account(by=employee, account=account)
+
+
+@pytest.mark.django_db
+def test_reconnecting_a_network_without_its_flow_is_not_offered(employee):
+    account = connect(employee, network="mastodon", status=AccountStatus.NEEDS_RECONNECT)
+
+    with pytest.raises(ValidationError, match="not available yet"):
+        services.reconnect_account(by=employee, account=account)
+
+
+@pytest.mark.django_db
+def test_the_outbox_cannot_be_connected_when_disabled(employee, settings):
+    settings.CHORUS_OUTBOX_ENABLED = False
+
+    with pytest.raises(ValidationError):
+        services.connect_outbox_account(by=employee, handle="@erin")
+
+
+@pytest.mark.django_db
+def test_a_disconnected_handle_can_be_connected_again(employee):
+    first = services.connect_outbox_account(by=employee, handle="@erin")
+    services.disconnect_account(by=employee, account=first)
+
+    second = services.connect_outbox_account(by=employee, handle="@erin")
+
+    assert second.pk != first.pk
+    assert second.status == AccountStatus.ACTIVE

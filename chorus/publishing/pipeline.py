@@ -1,0 +1,466 @@
+"""The publishing pipeline: claim a due post, send it once, record what came of it.
+
+The claim and a STARTED attempt are committed before the network is called, so a
+worker that dies mid-send leaves a post in ``publishing`` with an open attempt;
+``recover_interrupted_posts`` later asks the network whether the post went out.
+The post's idempotency key is the same on every attempt, so a retry never makes
+a second post on a network that honours it.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from chorus.core.workflow import TransitionNotAllowed
+from chorus.networks.connectors import get_connector
+from chorus.networks.connectors.base import (
+    AuthError,
+    ConnectorError,
+    OutgoingPost,
+    PermanentError,
+    PublishedPost,
+    RateLimited,
+    TransientError,
+)
+from chorus.networks.models import AccountStatus
+from chorus.networks.services import mark_needs_reconnect
+from chorus.notifications.models import NotificationKind
+from chorus.notifications.services import notify
+from chorus.publishing.models import AttemptOutcome, Post, PostState, PublishAttempt
+from chorus.publishing.workflow import POST_WORKFLOW
+from chorus.sharing.models import FeedEntry, FeedState, ProgrammeConsent
+
+logger = logging.getLogger(__name__)
+
+# Waits after the 1st, 2nd, ... temporary failure; the last one repeats.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=25),
+    timedelta(minutes=125),
+    timedelta(minutes=625),
+)
+# A post that failed temporarily this many times in a row is given up on, and its owner told.
+MAX_TEMPORARY_FAILURES = 6
+DEFAULT_LEASE = timedelta(minutes=10)
+
+
+def post_page_url(post: Post) -> str:
+    return reverse("publishing:post", kwargs={"org": post.organisation.slug, "post_id": post.pk})
+
+
+def backoff_after(failures: int) -> timedelta:
+    """How long to wait after the ``failures``-th temporary failure in a row (1-based)."""
+    return BACKOFF[min(failures, len(BACKOFF)) - 1]
+
+
+def publish_post(*, post_id: int, now: datetime | None = None) -> Post:
+    """Publish one due post, at most once; record the attempt whatever happens.
+
+    A post that is not due, already taken by another worker, or waiting for its
+    account to be reconnected is returned untouched.
+    """
+    now = now or timezone.now()
+    post = _load(post_id)
+    if not _is_due(post, now=now):
+        return post  # most calls end here, without taking a write lock
+    with translation.override(_owners_language(post)):
+        post, attempt = _claim(post_id=post_id, now=now)
+        if attempt is not None:
+            _send(post, attempt=attempt, now=now)
+    return post
+
+
+def _load(post_id: int, *, lock: bool = False) -> Post:
+    posts = Post.objects.select_related("account", "member__user", "organisation")
+    if lock:
+        posts = posts.select_for_update(of=("self",))
+    return posts.get(pk=post_id)
+
+
+def _owners_language(post: Post) -> str:
+    """Chorus's own words on a post (reasons, details) are in its owner's language."""
+    if post.member is not None and post.member.user.language:
+        return post.member.user.language
+    return post.organisation.default_language
+
+
+def _claim(*, post_id: int, now: datetime) -> tuple[Post, PublishAttempt | None]:
+    """Take the post for this worker, or refuse it; commit that before anything is sent.
+
+    Checked again under the row lock: the owner may have moved or cancelled it,
+    or another worker taken it, since it was found due.
+    """
+    with transaction.atomic():
+        post = _load(post_id, lock=True)
+        if not _is_due(post, now=now):
+            return post, None
+        refusal = _refusal(post)
+        if refusal is not None:
+            _refuse(post, refusal=refusal, now=now)
+            return post, None
+        try:
+            # Conditional on the state: of two workers racing here, one wins.
+            POST_WORKFLOW.apply(
+                post,
+                "claim",
+                publishing_started_at=now,
+                attempt_count=post.attempt_count + 1,
+            )
+        except TransitionNotAllowed:
+            return post, None
+        return post, PublishAttempt.objects.create(post=post, started_at=now)
+
+
+def _is_due(post: Post, *, now: datetime) -> bool:
+    if post.state != PostState.SCHEDULED:
+        return False
+    if post.next_attempt_at is None or post.next_attempt_at > now:
+        return False
+    # Waits, untouched, until its owner reconnects the account.
+    return post.account is None or post.account.status != AccountStatus.NEEDS_RECONNECT
+
+
+def _refusal(post: Post) -> str | None:
+    """Why Chorus must not publish this post at all, if it must not."""
+    account = post.account
+    if post.member is None:
+        return _("Its owner has left Chorus.")
+    if account is None or account.status == AccountStatus.DISCONNECTED:
+        return _("The account it was for is no longer connected.")
+    if not account.takes_part:
+        return _("The account it was for no longer takes part in the programme.")
+    if not ProgrammeConsent.objects.filter(member=post.member, left_at__isnull=True).exists():
+        return _("Its owner is no longer taking part in the programme.")
+    if not post.text_is_as_approved:
+        return _("Its text is not the text its owner approved.")
+    return None
+
+
+def _refuse(post: Post, *, refusal: str, now: datetime) -> None:
+    with transaction.atomic():
+        try:
+            POST_WORKFLOW.apply(
+                post,
+                "cancel",
+                cancelled_reason=refusal[:300],
+                cancelled_at=now,
+                next_attempt_at=None,
+            )
+        except TransitionNotAllowed:
+            return
+        PublishAttempt.objects.create(
+            post=post,
+            started_at=now,
+            finished_at=now,
+            outcome=AttemptOutcome.REFUSED,
+            detail=refusal,
+        )
+        if post.member is not None:
+            notify(
+                member=post.member,
+                kind=NotificationKind.POSTS_CANCELLED,
+                params={"count": 1, "reason": refusal},
+                url=post_page_url(post),
+            )
+    logger.info("Refused post %s: %s", post.pk, refusal)
+
+
+def _send(post: Post, *, attempt: PublishAttempt, now: datetime) -> None:
+    account = post.account
+    assert account is not None
+    outgoing = OutgoingPost(
+        text=post.text, link_url=post.link_url, idempotency_key=str(post.idempotency_key)
+    )
+    try:
+        published = get_connector(post.network).publish(account, outgoing)
+    except RateLimited as error:
+        _rate_limited(post, attempt=attempt, error=error, now=now)
+    except AuthError as error:
+        _needs_reconnect(post, attempt=attempt, error=error, now=now)
+    except PermanentError as error:
+        _fail(post, attempt=attempt, outcome=AttemptOutcome.PERMANENT, reason=error.reason, now=now)
+    except TransientError as error:
+        _temporary_failure(
+            post, attempt=attempt, reason=error.reason, retry_after=error.retry_after, now=now
+        )
+    except ImproperlyConfigured:
+        logger.exception("No connector for post %s", post.pk)
+        reason = _("Chorus cannot post to %(network)s on this server.") % {
+            "network": account.get_network_display()
+        }
+        _fail(post, attempt=attempt, outcome=AttemptOutcome.PERMANENT, reason=reason, now=now)
+    except Exception as error:
+        # A connector bug or an unexpected reply: the idempotency key makes a retry safe.
+        logger.exception("Connector for %s failed on post %s", post.network, post.pk)
+        _temporary_failure(
+            post,
+            attempt=attempt,
+            # The class only: a message might carry a token or other secret.
+            reason=_("Unexpected error (%(error)s)") % {"error": type(error).__name__},
+            retry_after=None,
+            now=now,
+        )
+    else:
+        with transaction.atomic():
+            if _published(post, published=published, now=now):
+                _finish(attempt, outcome=AttemptOutcome.PUBLISHED, now=now)
+
+
+def _finish(
+    attempt: PublishAttempt,
+    *,
+    outcome: AttemptOutcome,
+    now: datetime,
+    detail: str = "",
+    retry_at: datetime | None = None,
+) -> None:
+    attempt.outcome = outcome
+    attempt.finished_at = now
+    attempt.detail = detail
+    attempt.retry_at = retry_at
+    attempt.save(update_fields=["outcome", "finished_at", "detail", "retry_at"])
+
+
+def _published(post: Post, *, published: PublishedPost, now: datetime) -> bool:
+    try:
+        POST_WORKFLOW.apply(
+            post,
+            "published",
+            external_id=published.external_id[:255],
+            external_url=published.url[:1000],
+            published_at=now,
+            failure_reason="",
+            next_attempt_at=None,
+        )
+    except TransitionNotAllowed:
+        logger.warning("Post %s was published but had already left 'publishing'", post.pk)
+        return False
+    if post.member is not None and post.activity_id is not None:
+        FeedEntry.objects.filter(member=post.member, activity_id=post.activity_id).update(
+            state=FeedState.DONE, updated_at=now
+        )
+    if post.member is not None:
+        notify(
+            member=post.member,
+            kind=NotificationKind.POST_PUBLISHED,
+            params=_post_params(post),
+            url=post_page_url(post),
+        )
+    return True
+
+
+def _post_params(post: Post) -> dict[str, str]:
+    return {
+        "network": post.network,
+        "account": post.account.handle if post.account else "",
+        "excerpt": post.text[:80],
+    }
+
+
+def _retry_later(
+    post: Post,
+    *,
+    attempt: PublishAttempt,
+    outcome: AttemptOutcome,
+    detail: str,
+    retry_at: datetime,
+    now: datetime,
+) -> None:
+    with transaction.atomic():
+        try:
+            POST_WORKFLOW.apply(post, "retry_later", next_attempt_at=retry_at)
+        except TransitionNotAllowed:
+            return
+        _finish(attempt, outcome=outcome, now=now, detail=detail, retry_at=retry_at)
+
+
+def _temporary_failure(
+    post: Post,
+    *,
+    attempt: PublishAttempt,
+    reason: str,
+    retry_after: timedelta | None,
+    now: datetime,
+) -> None:
+    failures = _temporary_failures_in_a_row(post) + 1
+    if failures >= MAX_TEMPORARY_FAILURES:
+        _fail(
+            post,
+            attempt=attempt,
+            outcome=AttemptOutcome.TRANSIENT,
+            reason=_("The network kept failing (%(n)d tries); last: %(reason)s")
+            % {"n": failures, "reason": reason},
+            now=now,
+        )
+        return
+    retry_at = now + (retry_after if retry_after is not None else backoff_after(failures))
+    _retry_later(
+        post,
+        attempt=attempt,
+        outcome=AttemptOutcome.TRANSIENT,
+        detail=reason,
+        retry_at=retry_at,
+        now=now,
+    )
+
+
+def _temporary_failures_in_a_row(post: Post) -> int:
+    """Temporary failures since the owner last asked for the post to go out."""
+    attempts = post.attempts.filter(outcome=AttemptOutcome.TRANSIENT)
+    if post.scheduled_for is not None:
+        attempts = attempts.filter(started_at__gte=post.scheduled_for)
+    return attempts.count()
+
+
+def _rate_limited(
+    post: Post, *, attempt: PublishAttempt, error: RateLimited, now: datetime
+) -> None:
+    reset_at = max(error.reset_at, now)
+    with transaction.atomic():
+        _retry_later(
+            post,
+            attempt=attempt,
+            outcome=AttemptOutcome.RATE_LIMITED,
+            detail=error.reason,
+            retry_at=reset_at,
+            now=now,
+        )
+        # The limit is the account's: none of its posts goes before the reset.
+        Post.objects.filter(
+            account_id=post.account_id, state=PostState.SCHEDULED, next_attempt_at__lt=reset_at
+        ).update(next_attempt_at=reset_at)
+
+
+def _needs_reconnect(
+    post: Post, *, attempt: PublishAttempt, error: AuthError, now: datetime
+) -> None:
+    account = post.account
+    assert account is not None
+    with transaction.atomic():
+        # Back in the queue as it was: it goes once the owner reconnects the account.
+        _retry_later(
+            post,
+            attempt=attempt,
+            outcome=AttemptOutcome.AUTH,
+            detail=error.reason,
+            retry_at=post.next_attempt_at or now,
+            now=now,
+        )
+        mark_needs_reconnect(account=account, reason=error.reason, now=now)
+
+
+def _fail(
+    post: Post, *, attempt: PublishAttempt, outcome: AttemptOutcome, reason: str, now: datetime
+) -> None:
+    with transaction.atomic():
+        try:
+            POST_WORKFLOW.apply(post, "fail", failure_reason=reason, next_attempt_at=None)
+        except TransitionNotAllowed:
+            return
+        _finish(attempt, outcome=outcome, now=now, detail=reason)
+        if post.member is not None:
+            notify(
+                member=post.member,
+                kind=NotificationKind.POST_FAILED,
+                params={**_post_params(post), "reason": reason},
+                url=post_page_url(post),
+                email_now=True,
+            )
+
+
+def run_due_posts(
+    *, now: datetime | None = None, limit: int = 500, synchronous: bool = False
+) -> int:
+    """Publish every scheduled post that is due by ``now``; returns how many were taken up.
+
+    By default each post becomes its own task; ``synchronous`` publishes them here.
+    """
+    from chorus.publishing import tasks
+
+    now = now or timezone.now()
+    post_ids = list(
+        Post.objects.filter(state=PostState.SCHEDULED, next_attempt_at__lte=now)
+        .filter(~Q(account__status=AccountStatus.NEEDS_RECONNECT) | Q(account__isnull=True))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for post_id in post_ids:
+        if synchronous:
+            try:
+                publish_post(post_id=post_id, now=now)
+            except Exception:
+                # One broken post must not hold up everyone else's.
+                logger.exception("Publishing post %s failed", post_id)
+        else:
+            transaction.on_commit(partial(tasks.publish_post.enqueue, post_id=post_id))
+    return len(post_ids)
+
+
+def recover_interrupted_posts(
+    *, now: datetime | None = None, lease: timedelta = DEFAULT_LEASE
+) -> int:
+    """Settle posts left in ``publishing`` longer than ``lease`` by a worker that died.
+
+    The network is asked whether the post went out: if so it is recorded as
+    published, otherwise it is retried at once (with the same idempotency key).
+    Returns how many posts were settled.
+    """
+    now = now or timezone.now()
+    stuck = Post.objects.filter(
+        state=PostState.PUBLISHING, publishing_started_at__lt=now - lease
+    ).select_related("account", "member__user", "organisation")
+    settled = 0
+    for post in stuck:
+        try:
+            found = _find_published(post)
+        except (ConnectorError, ImproperlyConfigured):
+            # Cannot tell whether it went out; sending again blindly could post twice.
+            logger.warning("Cannot check interrupted post %s yet", post.pk, exc_info=True)
+            continue
+        with translation.override(_owners_language(post)):
+            if _settle_interrupted(post, found=found, now=now):
+                settled += 1
+    return settled
+
+
+def _find_published(post: Post) -> PublishedPost | None:
+    if post.account is None:
+        return None
+    return get_connector(post.network).find_published(post.account, str(post.idempotency_key))
+
+
+def _settle_interrupted(post: Post, *, found: PublishedPost | None, now: datetime) -> bool:
+    with transaction.atomic():
+        if found is not None:
+            if not _published(post, published=found, now=now):
+                return False
+            retry_at = None
+            detail = _("The worker stopped before recording; the network has the post.")
+        else:
+            try:
+                POST_WORKFLOW.apply(post, "retry_later", next_attempt_at=now)
+            except TransitionNotAllowed:
+                return False
+            retry_at = now
+            detail = _("The worker stopped before recording; the network does not have it.")
+        post.attempts.filter(outcome=AttemptOutcome.STARTED).update(
+            outcome=AttemptOutcome.INTERRUPTED, finished_at=now, detail=detail, retry_at=retry_at
+        )
+        if found is not None:
+            PublishAttempt.objects.create(
+                post=post,
+                started_at=now,
+                finished_at=now,
+                outcome=AttemptOutcome.FOUND_PUBLISHED,
+                detail=found.url or found.external_id,
+            )
+    logger.info("Recovered interrupted post %s (%s)", post.pk, "found" if found else "retry")
+    return True
