@@ -121,9 +121,66 @@ def seed_demo_organisation(
                 role=person.role,
             )
             membership.teams.set([teams[name] for name in person.teams])
+        _seed_demo_content(organisation)
     return DemoOrganisation(
         organisation=organisation, people=DEMO_PEOPLE, password=password, totp_secret=totp_secret
     )
+
+
+# Employees who already take part, each with a development outbox account.
+DEMO_PARTICIPANTS = ("Katarzyna Nowak", "Rhys Llewellyn", "Lena Hoffmann", "Daniel Kim")
+
+
+def _seed_demo_content(organisation: Organisation) -> None:
+    """A live, reviewed campaign and a few employees in the programme, to try sharing at once."""
+    from chorus.campaigns import services as campaigns
+    from chorus.campaigns.models import ActivityKind
+    from chorus.networks.services import connect_outbox_account
+    from chorus.sharing.services import join_programme
+
+    members = {
+        m.user.full_name: m
+        for m in Membership.objects.filter(organisation=organisation).select_related("user")
+    }
+    content_manager, reviewer = members["Hannah Okafor"], members["Jonas Becker"]
+    campaign = campaigns.create_campaign(
+        by=content_manager,
+        name="Spring product launch",
+        goal="Tell our networks about the new release, in our own words.",
+        languages=["en", "de", "fi", "pl", "cy"],
+        networks=["outbox", "bluesky", "mastodon", "linkedin"],
+    )
+    launch = campaigns.add_activity(
+        by=content_manager,
+        campaign=campaign,
+        kind=ActivityKind.SHARE_LINK,
+        title="Share the release announcement",
+        link_url="https://example.com/blog/spring-release",
+        link_title="Spring release: scheduling that fits your week",
+        link_description="What is new, and why our customers asked for it.",
+    )
+    campaigns.add_suggestion(
+        by=content_manager,
+        activity=launch,
+        language="en",
+        text="Our spring release is out: scheduling that fits the way teams actually work.",
+    )
+    campaigns.add_activity(
+        by=content_manager,
+        campaign=campaign,
+        kind=ActivityKind.OWN_POST,
+        title="What does your team do differently since the release?",
+        topic="How the release changed your team's week",
+        talking_points="One concrete example\nWho it helped\nWhat you would improve next",
+    )
+    campaigns.submit_campaign(by=content_manager, campaign=campaign)
+    campaigns.approve_campaign(by=reviewer, campaign=campaign, comment="Clear and honest.")
+    campaigns.go_live(by=content_manager, campaign=campaign)
+    for name in DEMO_PARTICIPANTS:
+        member = members[name]
+        join_programme(member=member)
+        handle = member.user.email.split("@")[0]
+        connect_outbox_account(by=member, handle=handle)
 
 
 def _create_user(person: DemoPerson, password: str, totp_secret: str) -> User:

@@ -21,14 +21,14 @@ def test_a_new_token_is_shown_once_and_copied(browser, live_server, employee):
     page.get_by_label("Name").fill("Intranet feed")
     page.get_by_role("button", name="Create token").click()
 
-    secret = page.get_by_label("Token").input_value()
+    secret = page.get_by_role("textbox", name="Token").input_value()
     assert re.fullmatch(r"chorus_[\w-]{40,}", secret)
     page.get_by_role("button", name="Copy the token").click()
     expect(page.get_by_text("Copied.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == secret
 
     page.goto(f"{live_server.url}/o/acme/api-tokens/")
-    expect(page.get_by_role("cell", name="Intranet feed")).to_be_visible()
+    expect(page.get_by_role("cell", name="Intranet feed", exact=True)).to_be_visible()
     assert secret not in page.content()
 
 

@@ -148,3 +148,24 @@ def test_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="CHORUS_ENV=production"):
         call_command("seed_demo", stdout=io.StringIO())
     assert not Organisation.objects.exists()
+
+
+def test_a_reviewed_campaign_is_live_and_some_employees_take_part(
+    django_capture_on_commit_callbacks,
+):
+    from chorus.campaigns.models import Campaign, CampaignState
+    from chorus.networks.models import ConnectedAccount
+    from chorus.sharing.models import FeedEntry, ProgrammeConsent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    campaign = Campaign.objects.get(organisation__slug="demo")
+    assert campaign.state == CampaignState.LIVE
+    assert campaign.reviews.get().reviewer.user.full_name == "Jonas Becker"
+    members = demo_members().count()
+    assert FeedEntry.objects.filter(campaign=campaign).count() == members * 2
+    participants = ProgrammeConsent.objects.filter(member__organisation__slug="demo")
+    assert participants.count() == 4
+    accounts = ConnectedAccount.objects.filter(organisation__slug="demo", network="outbox")
+    assert sorted(a.takes_part for a in accounts) == [True] * 4
