@@ -1,6 +1,7 @@
 """Who a request acts as: only a usable token's active member, in the token's organisation."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -13,14 +14,14 @@ from chorus.audit.models import AuditEvent
 from chorus.campaigns.models import Campaign, CampaignState
 from chorus.notifications.models import Notification, NotificationKind
 from chorus.orgs import services as org_services
-from chorus.orgs.models import Membership
+from chorus.orgs.models import Membership, Organisation
 from chorus.orgs.roles import Role
 from chorus.publishing.models import Post, PostState, text_fingerprint
 from chorus.rallies import services as rally_services
 from chorus.sharing import services as sharing_services
 
 
-def _assert_unauthorised(response):
+def _assert_unauthorised(response: Any) -> None:
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert "Authorization: Bearer" in response.json()["detail"]
@@ -238,7 +239,7 @@ ENDPOINTS = [
 ]
 
 
-def _fill(value, ids):
+def _fill(value: Any, ids: dict[str, int]) -> Any:
     if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
         return ids[value[1:-1]]
     if isinstance(value, list):
@@ -248,7 +249,7 @@ def _fill(value, ids):
     return value
 
 
-def _state(organisation):
+def _state(organisation: Organisation) -> dict[str, Any]:
     return {
         "campaigns": sorted(Campaign.objects.values_list("pk", "name", "state")),
         "posts": sorted(Post.objects.values_list("pk", "state", "text")),

@@ -1,6 +1,7 @@
 """Campaigns, activities, suggestions and the review workflow, through the API."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -113,7 +114,7 @@ def test_a_content_manager_creates_a_campaign(content_manager, teams, api):
     campaign = Campaign.objects.get()
     assert body["id"] == campaign.pk
     assert campaign.name == "Autumn"
-    assert campaign.starts_at.isoformat() == "2030-09-01T07:00:00+00:00"
+    assert campaign.starts_at == datetime(2030, 9, 1, 7, 0, tzinfo=UTC)
     assert sorted(t.name for t in campaign.target_teams.all()) == ["Nordics", "Sales"]
     assert sorted(t["name"] for t in body["target_teams"]) == ["Nordics", "Sales"]
     assert campaign.created_by == content_manager

@@ -1,7 +1,12 @@
+from typing import Any
+
 from chorus.notifications.models import DigestPreference, Notification, NotificationKind
+from chorus.orgs.models import Membership
 
 
-def _notify(member, kind=NotificationKind.POST_PUBLISHED, **params):
+def _notify(
+    member: Membership, kind: str = NotificationKind.POST_PUBLISHED, **params: Any
+) -> Notification:
     return Notification.objects.create(member=member, kind=kind, params=params, url="/o/acme/")
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from chorus.api.tests.conftest import make_account, make_live_activity
-from chorus.networks.models import OutboxPost
+from chorus.networks.models import ConnectedAccount, OutboxPost
+from chorus.orgs.models import Membership, Organisation
 from chorus.publishing.models import AttemptOutcome, Post, PostState, PublishAttempt
 from chorus.sharing import services as sharing_services
 
@@ -17,13 +18,18 @@ def account(employee):
     return make_account(employee)
 
 
-def _approve(employee, account, organisation, title="Solar tiles launch", text=None):
+def _approve(
+    employee: Membership,
+    account: ConnectedAccount,
+    organisation: Organisation,
+    title: str = "Solar tiles launch",
+) -> Post:
     activity = make_live_activity(organisation, title=title)
     return sharing_services.approve_post(
         member=employee,
         activity=activity,
         account=account,
-        text=text or f"My own words about {title}, as I would say it.",
+        text=f"My own words about {title}, as I would say it.",
     )
 
 
@@ -81,6 +87,7 @@ def test_spreading_several_posts(employee, account, organisation, api):
     times = []
     for post in Post.objects.all():
         assert post.state == PostState.SCHEDULED
+        assert post.scheduled_for is not None
         assert 8 <= post.scheduled_for.hour < 18
         times.append(post.scheduled_for)
     assert abs(times[0] - times[1]) >= timedelta(minutes=60)

@@ -32,9 +32,15 @@ def activity(organisation, employee):
 
 @pytest.fixture
 def rally(activity, content_manager):
-    times = {key: timezone.datetime.fromisoformat(value) for key, value in _times().items()}
+    deadline = timezone.now() + timedelta(hours=24)
     return rally_services.create_rally(
-        by=content_manager, activity=activity, title="Welcome Helsinki", goal_pledges=2, **times
+        by=content_manager,
+        activity=activity,
+        title="Welcome Helsinki",
+        goal_pledges=2,
+        deadline=deadline,
+        window_starts_at=deadline,
+        window_ends_at=deadline + timedelta(hours=2),
     )
 
 

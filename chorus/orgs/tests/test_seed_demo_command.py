@@ -162,7 +162,9 @@ def test_a_reviewed_campaign_is_live_and_some_employees_take_part(
 
     campaign = Campaign.objects.get(organisation__slug="demo")
     assert campaign.state == CampaignState.LIVE
-    assert campaign.reviews.get().reviewer.user.full_name == "Jonas Becker"
+    reviewer = campaign.reviews.get().reviewer
+    assert reviewer is not None
+    assert reviewer.user.full_name == "Jonas Becker"
     members = demo_members().count()
     assert FeedEntry.objects.filter(campaign=campaign).count() == members * 2
     participants = ProgrammeConsent.objects.filter(member__organisation__slug="demo")
