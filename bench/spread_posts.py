@@ -1,13 +1,16 @@
 """Benchmark: spreading 100,000 approved posts.
 
 20,000 opted-in employees (by default) each spread five approved posts over the
-next five working days through ``chorus.sharing.services.spread_posts``, the
-service behind the "My posts" page and the API: their own time zone, working
-hours, minimum gap, daily caps and activity expiry are all checked. The baseline,
-in the same run, writes the same number of schedule times with one bulk UPDATE
-per batch and no checks at all: the floor of what scheduling can cost.
+next five working days in one call of
+``chorus.sharing.services.spread_posts_in_bulk``, as a worker or the API's batch
+scheduling would: their own time zone, working hours, minimum gap, daily caps and
+activity expiry are all checked, each member all or nothing. For comparison, a
+sample of members (1,000 by default) then spread theirs one call of
+``spread_posts`` (the "My posts" page and the API) per member. The baseline, in
+the same run, writes the same number of schedule times with one bulk UPDATE per
+batch and no checks at all: the floor of what scheduling can cost.
 
-    .venv/bin/python bench/spread_posts.py [--members 20000] [--posts 5]
+    .venv/bin/python bench/spread_posts.py [--members 20000] [--posts 5] [--sample 1000]
     DATABASE_URL=postgres://... .venv/bin/python bench/spread_posts.py
 """
 
@@ -94,6 +97,32 @@ def create_posts(members: int, per_member: int) -> list[object]:
 
 def spread_everyone(memberships: list[object], start: date) -> int:
     from chorus.publishing.models import Post, PostState
+    from chorus.sharing.services import SpreadRequest, spread_posts_in_bulk
+
+    post_ids: dict[int, list[int]] = {}
+    for member_id, pk in Post.objects.filter(
+        member__in=memberships, state=PostState.APPROVED
+    ).values_list("member_id", "pk"):
+        post_ids.setdefault(member_id, []).append(pk)
+    requests = [
+        SpreadRequest(
+            member=member,  # type: ignore[arg-type]
+            post_ids=post_ids.get(member.pk, []),  # type: ignore[attr-defined]
+            start_date=start,
+            days=5,
+            day_starts=time(9),
+            day_ends=time(17),
+            min_gap=timedelta(minutes=90),
+        )
+        for member in memberships
+    ]
+    result = spread_posts_in_bulk(requests=requests, rng=random.Random(7))
+    assert not result.failed, result.failed[0].error
+    return result.scheduled
+
+
+def spread_one_by_one(memberships: list[object], start: date) -> int:
+    from chorus.publishing.models import Post, PostState
     from chorus.sharing.services import spread_posts
 
     rng = random.Random(7)
@@ -118,6 +147,17 @@ def spread_everyone(memberships: list[object], start: date) -> int:
     return count
 
 
+def unschedule(memberships: list[object]) -> None:
+    """Put the sample's posts back to approved, so the per-member loop has work to do."""
+    from chorus.publishing.models import Post, PostState
+    from chorus.sharing.models import FeedEntry, FeedState
+
+    Post.objects.filter(member__in=memberships).update(
+        state=PostState.APPROVED, scheduled_for=None, next_attempt_at=None
+    )
+    FeedEntry.objects.filter(member__in=memberships).update(state=FeedState.NEW)
+
+
 def baseline(total: int) -> int:
     from django.utils import timezone
 
@@ -136,6 +176,7 @@ def main() -> bool:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--posts", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=1_000)
     arguments = parser.parse_args()
     vendor = setup_django()
 
@@ -149,10 +190,21 @@ def main() -> bool:
         memberships = create_posts(arguments.members, arguments.posts)
 
     start = timezone.now().date() + timedelta(days=1)
-    with measured("spread approved posts", results, f"{total:,} posts, 5 per member"):
+    with measured("spread approved posts", results, f"{total:,} posts, one bulk call"):
         spread = spread_everyone(memberships, start)
     scheduled = Post.objects.filter(state=PostState.SCHEDULED).count()
     assert spread == scheduled == total, (spread, scheduled, total)
+
+    sample = memberships[: arguments.sample]
+    unschedule(sample)
+    with measured(
+        "spread_posts once per member",
+        results,
+        f"{len(sample) * arguments.posts:,} posts of {len(sample):,} members",
+    ):
+        spread = spread_one_by_one(sample, start)
+    scheduled = Post.objects.filter(state=PostState.SCHEDULED).count()
+    assert spread == len(sample) * arguments.posts and scheduled == total, (spread, scheduled)
 
     with measured("baseline: bulk UPDATE of the times, no checks", results):
         baseline(total)

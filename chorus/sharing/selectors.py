@@ -301,15 +301,30 @@ def my_posts(*, member: Membership) -> MyPosts:
     )
 
 
+def _holds_time(now: datetime) -> Q:
+    since = now - SCHEDULE_LOOKBACK
+    return Q(
+        state__in=(PostState.SCHEDULED, PostState.PUBLISHING),
+        scheduled_for__gte=since,
+    ) | Q(state=PostState.PUBLISHED, published_at__gte=since)
+
+
 def posts_with_times(*, member: Membership, now: datetime) -> QuerySet[Post]:
     """The member's posts that hold a time near or after ``now``: what gaps and caps count."""
-    since = now - SCHEDULE_LOOKBACK
-    return Post.objects.filter(member=member).filter(
-        Q(
-            state__in=(PostState.SCHEDULED, PostState.PUBLISHING),
-            scheduled_for__gte=since,
-        )
-        | Q(state=PostState.PUBLISHED, published_at__gte=since)
+    return Post.objects.filter(member=member).filter(_holds_time(now))
+
+
+def posts_with_times_of(*, member_ids: Iterable[int], now: datetime) -> QuerySet[Post]:
+    """``posts_with_times`` for many members in one query."""
+    return Post.objects.filter(member_id__in=list(member_ids)).filter(_holds_time(now))
+
+
+def participant_ids(*, member_ids: Iterable[int]) -> set[int]:
+    """Which of these members are in the programme (have an open consent)."""
+    return set(
+        ProgrammeConsent.objects.filter(
+            member_id__in=list(member_ids), left_at__isnull=True
+        ).values_list("member_id", flat=True)
     )
 
 

@@ -7,14 +7,18 @@ has not gone out yet, in the same request.
 """
 
 import random
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +27,6 @@ from django.utils.translation import ngettext
 from chorus.audit.actions import AuditAction
 from chorus.audit.services import record_event
 from chorus.campaigns.models import Activity, CampaignState
-from chorus.core.workflow import TransitionNotAllowed
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.networks import profile_for
 from chorus.networks.services import update_account_settings
@@ -554,34 +557,42 @@ def edit_post(
 # Scheduling
 
 
+def _schedule_problem(
+    post: Post, *, member_pk: int, participant: bool, now: datetime
+) -> str | None:
+    """Why ``post`` cannot be scheduled now (None: it can), given whether its member takes part."""
+    if post.member_id != member_pk:
+        return _("Only the post's owner can schedule it.")
+    if not participant:
+        return _("Join the programme again before scheduling posts.")
+    account, activity = post.account, post.activity
+    if account is None or not account.takes_part:
+        return _("The account for “%(post)s” does not take part in the programme.") % {
+            "post": _post_title(post)
+        }
+    if account.status != AccountStatus.ACTIVE:
+        return _("Reconnect %(account)s before scheduling “%(post)s”.") % {
+            "account": account,
+            "post": _post_title(post),
+        }
+    if activity is not None:
+        if activity.is_expired(now=now):
+            return _("The activity of “%(post)s” has expired.") % {"post": _post_title(post)}
+        if activity.campaign.state != CampaignState.LIVE:
+            return _("The campaign of “%(post)s” is not live.") % {"post": _post_title(post)}
+    if not post.text_is_as_approved:
+        return _("Approve the text of “%(post)s” again.") % {"post": _post_title(post)}
+    return None
+
+
 def _check_may_schedule(member: Membership, post: Post, now: datetime) -> None:
     if post.member_id != member.pk:
         raise ValidationError(_("Only the post's owner can schedule it."))
-    if not selectors.is_participant(member=member):
-        raise ValidationError(_("Join the programme again before scheduling posts."))
-    if post.account is None or not post.account.takes_part:
-        raise ValidationError(
-            _("The account for “%(post)s” does not take part in the programme.")
-            % {"post": _post_title(post)}
-        )
-    if post.account.status != AccountStatus.ACTIVE:
-        raise ValidationError(
-            _("Reconnect %(account)s before scheduling “%(post)s”.")
-            % {"account": post.account, "post": _post_title(post)}
-        )
-    if post.activity is not None:
-        if post.activity.is_expired(now=now):
-            raise ValidationError(
-                _("The activity of “%(post)s” has expired.") % {"post": _post_title(post)}
-            )
-        if post.activity.campaign.state != CampaignState.LIVE:
-            raise ValidationError(
-                _("The campaign of “%(post)s” is not live.") % {"post": _post_title(post)}
-            )
-    if not post.text_is_as_approved:
-        raise ValidationError(
-            _("Approve the text of “%(post)s” again.") % {"post": _post_title(post)}
-        )
+    problem = _schedule_problem(
+        post, member_pk=member.pk, participant=selectors.is_participant(member=member), now=now
+    )
+    if problem is not None:
+        raise ValidationError(problem)
 
 
 def _post_title(post: Post) -> str:
@@ -708,7 +719,7 @@ def cancel_post(*, member: Membership, post: Post, now: datetime | None = None) 
 
 def _check_window(
     *,
-    member: Membership,
+    time_zone: ZoneInfo,
     start_date: date,
     days: int,
     day_starts: time,
@@ -723,14 +734,14 @@ def _check_window(
         errors["day_ends"] = _("The working day must end after it starts.")
     if not timedelta(0) <= min_gap <= MAX_MIN_GAP:
         errors["min_gap"] = _("Keep the gap between 0 and 12 hours.")
-    if start_date < now.astimezone(member.time_zone).date():
+    if start_date < now.astimezone(time_zone).date():
         errors["start_date"] = _("Start today or later.")
     if errors:
         raise ValidationError(errors)
 
 
 def _spread_item(post: Post) -> spread.Item:
-    assert post.account is not None  # _check_may_schedule made sure
+    assert post.account is not None  # _schedule_problem made sure
     return spread.Item(
         key=post.pk,
         account=post.account.pk,
@@ -761,6 +772,318 @@ def _does_not_fit(problem: spread.DoesNotFit) -> ValidationError:
     )
 
 
+def _changed_meanwhile() -> ValidationError:
+    return ValidationError(
+        {"posts": _("One of these posts changed meanwhile. Reload and try again.")},
+        code="changed",
+    )
+
+
+# Members whose posts are spread in one transaction, with a fixed number of queries.
+SPREAD_BATCH_MEMBERS = 1000
+# Schedule times written per UPDATE statement (keeps under every database's parameter limit).
+SPREAD_UPDATE_CHUNK = 5000
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpreadRequest:
+    """One member's approved posts to spread over a window of working days."""
+
+    member: Membership
+    post_ids: Sequence[int]
+    start_date: date
+    days: int
+    day_starts: time
+    day_ends: time
+    min_gap: timedelta
+
+
+@dataclass(kw_only=True)
+class SpreadOutcome:
+    """What became of one request: times for all its posts, or an error and none."""
+
+    request: SpreadRequest
+    times: dict[int, datetime] = dataclass_field(default_factory=dict)
+    error: ValidationError | None = None
+    # Posts that were no longer approved when their times were written.
+    changed: list[int] = dataclass_field(default_factory=list)
+
+    def fail(self, error: ValidationError) -> None:
+        self.times, self.error = {}, error
+
+
+@dataclass(frozen=True)
+class BulkSpreadResult:
+    outcomes: list[SpreadOutcome]  # in the order of the requests
+
+    @property
+    def scheduled(self) -> int:
+        return sum(len(outcome.times) for outcome in self.outcomes)
+
+    @property
+    def failed(self) -> list[SpreadOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.error is not None]
+
+
+def _spread_batches(outcomes: Sequence[SpreadOutcome]) -> Iterator[list[SpreadOutcome]]:
+    """Batches of requests; a member appears once per batch, so later times see earlier ones."""
+    batch: list[SpreadOutcome] = []
+    members: set[int] = set()
+    for outcome in outcomes:
+        member_pk = outcome.request.member.pk
+        if len(batch) >= SPREAD_BATCH_MEMBERS or member_pk in members:
+            yield batch
+            batch, members = [], set()
+        batch.append(outcome)
+        members.add(member_pk)
+    if batch:
+        yield batch
+
+
+def _lock_schedules(member_ids: Sequence[int]) -> dict[int, ZoneInfo]:
+    """``_lock_schedule`` for many members (in a fixed order, so batches cannot deadlock).
+
+    Returns each member's time zone (as ``Membership.time_zone`` works it out).
+    """
+    locked = (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(pk__in=member_ids)
+        .order_by("pk")
+        .values_list("pk", "user__time_zone", "organisation__default_time_zone")
+    )
+    return {pk: ZoneInfo(own or default) for pk, own, default in locked}
+
+
+def _any_of(ids: Sequence[int]) -> Sequence[int] | RawSQL:
+    """What ``pk__in`` needs for many ids: on PostgreSQL one array, not a parameter each."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return ids
+
+
+def _posts_to_spread(post_ids: Sequence[int]) -> dict[int, Post]:
+    """The posts with their accounts, activities and campaigns, each loaded once."""
+    posts = list(
+        Post.objects.filter(pk__in=_any_of(post_ids)).only(
+            "member_id", "account_id", "activity_id", "state", "text", "approved_text_sha256"
+        )
+    )
+    accounts = ConnectedAccount.objects.in_bulk(
+        {post.account_id for post in posts if post.account_id is not None}
+    )
+    activities = Activity.objects.select_related("campaign").in_bulk(
+        {post.activity_id for post in posts if post.activity_id is not None}
+    )
+    account_field, activity_field = (
+        Post._meta.get_field("account"),
+        Post._meta.get_field("activity"),
+    )
+    for post in posts:
+        account_field.set_cached_value(post, accounts.get(post.account_id))
+        activity_field.set_cached_value(post, activities.get(post.activity_id))
+    return {post.pk: post for post in posts}
+
+
+def _taken_by_member(member_ids: Sequence[int], now: datetime) -> dict[int, list[spread.Taken]]:
+    taken: dict[int, list[spread.Taken]] = defaultdict(list)
+    rows = selectors.posts_with_times_of(member_ids=member_ids, now=now).values_list(
+        "member_id", "account_id", "published_at", "scheduled_for"
+    )
+    for member_id, account_id, published_at, scheduled_for in rows:
+        moment = published_at or scheduled_for
+        if moment is not None:
+            taken[member_id].append(spread.Taken(at=moment, account=account_id))
+    return taken
+
+
+def _plan_request(
+    outcome: SpreadOutcome,
+    *,
+    time_zone: ZoneInfo | None,
+    posts_by_pk: Mapping[int, Post],
+    participant: bool,
+    taken: Sequence[spread.Taken],
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    request = outcome.request
+    post_ids = list(dict.fromkeys(request.post_ids))
+    if not post_ids:
+        raise ValidationError({"posts": _("Choose the posts to spread.")})
+    member_pk = request.member.pk
+    if time_zone is None:
+        raise ValidationError(_("Join the programme again before scheduling posts."))
+    _check_window(
+        time_zone=time_zone,
+        start_date=request.start_date,
+        days=request.days,
+        day_starts=request.day_starts,
+        day_ends=request.day_ends,
+        min_gap=request.min_gap,
+        now=now,
+    )
+    posts = []
+    for pk in post_ids:
+        post = posts_by_pk.get(pk)
+        if post is not None and post.member_id != member_pk:
+            raise ValidationError(_("Only the post's owner can schedule it."))
+        if post is None or not POST_WORKFLOW.can("schedule", post.state):
+            outcome.changed = [pk]
+            raise _changed_meanwhile()
+        posts.append(post)
+    for post in posts:
+        problem = _schedule_problem(post, member_pk=member_pk, participant=participant, now=now)
+        if problem is not None:
+            raise ValidationError(problem)
+    window = spread.Window(
+        start_date=request.start_date,
+        days=request.days,
+        day_starts=request.day_starts,
+        day_ends=request.day_ends,
+        time_zone=time_zone,
+        min_gap=request.min_gap,
+    )
+    try:
+        outcome.times = spread.plan(
+            items=[_spread_item(post) for post in posts],
+            taken=taken,
+            window=window,
+            caps=_daily_caps(posts),
+            now=now,
+            rng=rng,
+        )
+    except spread.DoesNotFit as problem:
+        raise _does_not_fit(problem) from None
+
+
+def _write_schedule_times(times: Mapping[int, datetime]) -> set[int]:
+    """Schedule these posts at these times where they are still approved; return which were."""
+    transition = POST_WORKFLOW.get("schedule")
+    quote = connection.ops.quote_name
+    table = quote(Post._meta.db_table)
+    pk_column = f"{table}.{quote(Post._meta.pk.column or 'id')}"
+    sources = sorted(transition.sources)
+    written: set[int] = set()
+    items = list(times.items())
+    for start in range(0, len(items), SPREAD_UPDATE_CHUNK):
+        chunk = items[start : start + SPREAD_UPDATE_CHUNK]
+        params: list[Any] = [transition.target]
+        if connection.vendor == "postgresql":
+            # Two array parameters rather than thousands: binding each costs the driver time.
+            values = "unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at)"
+            params += [[pk for pk, _moment in chunk], [moment for _pk, moment in chunk]]
+        else:
+            rows = ", ".join(["(%s, %s)"] * len(chunk))
+            # Only placeholders and quoted names are put into the SQL; values go as parameters.
+            values = f"(SELECT column1 AS id, column2 AS at FROM (VALUES {rows})) AS v"  # noqa: S608
+            for pk, moment in chunk:
+                params += [pk, connection.ops.adapt_datetimefield_value(moment)]
+        sql = (
+            f"UPDATE {table} SET state = %s, scheduled_for = v.at, next_attempt_at = v.at "  # noqa: S608
+            f"FROM {values} WHERE {pk_column} = v.id "
+            f"AND {table}.state IN ({', '.join(['%s'] * len(sources))}) RETURNING {pk_column}"
+        )
+        params += sources
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            written.update(pk for (pk,) in cursor.fetchall())
+    return written
+
+
+class _SomeChangedMeanwhile(Exception):
+    pass
+
+
+def _write_outcomes(outcomes: Sequence[SpreadOutcome]) -> None:
+    """Write every planned time, all or nothing per member: a member with a post that
+    changed meanwhile gets nothing (the batch's write is rolled back and done again without them).
+    """
+    pending = [outcome for outcome in outcomes if outcome.times]
+    while pending:
+        stale: list[SpreadOutcome] = []
+        try:
+            with transaction.atomic():
+                written = _write_schedule_times(
+                    {pk: moment for outcome in pending for pk, moment in outcome.times.items()}
+                )
+                stale = [o for o in pending if not o.times.keys() <= written]
+                if stale:
+                    raise _SomeChangedMeanwhile
+        except _SomeChangedMeanwhile:
+            for outcome in stale:
+                outcome.changed = sorted(outcome.times.keys() - written)
+                outcome.fail(_changed_meanwhile())
+            pending = [outcome for outcome in pending if outcome.times]
+            continue
+        return
+
+
+def _mark_scheduled_in_bulk(pairs: set[tuple[int, int]], now: datetime) -> None:
+    """``_mark_scheduled`` for many (member, activity) pairs: one query to find, one to update."""
+    if not pairs:
+        return
+    candidates = FeedEntry.objects.filter(
+        member_id__in={member_id for member_id, _activity in pairs},
+        activity_id__in={activity_id for _member, activity_id in pairs},
+        state__in=(FeedState.NEW, FeedState.SKIPPED),
+    ).values_list("pk", "member_id", "activity_id")
+    entry_ids = [
+        pk for pk, member_id, activity_id in candidates if (member_id, activity_id) in pairs
+    ]
+    if entry_ids:
+        FeedEntry.objects.filter(
+            pk__in=_any_of(entry_ids), state__in=(FeedState.NEW, FeedState.SKIPPED)
+        ).update(state=FeedState.SCHEDULED, updated_at=now)
+
+
+def _spread_batch(batch: Sequence[SpreadOutcome], *, now: datetime, rng: random.Random) -> None:
+    member_ids = sorted({outcome.request.member.pk for outcome in batch})
+    time_zones = _lock_schedules(member_ids)
+    participants = selectors.participant_ids(member_ids=member_ids)
+    posts_by_pk = _posts_to_spread([pk for outcome in batch for pk in outcome.request.post_ids])
+    taken = _taken_by_member(member_ids, now)
+    for outcome in batch:
+        member_pk = outcome.request.member.pk
+        try:
+            _plan_request(
+                outcome,
+                time_zone=time_zones.get(member_pk),
+                posts_by_pk=posts_by_pk,
+                participant=member_pk in participants,
+                taken=taken.get(member_pk, ()),
+                now=now,
+                rng=rng,
+            )
+        except ValidationError as error:
+            outcome.fail(error)
+    _write_outcomes(batch)
+    scheduled_activities = {
+        (outcome.request.member.pk, activity_id)
+        for outcome in batch
+        for pk in outcome.times
+        if (activity_id := posts_by_pk[pk].activity_id) is not None
+    }
+    _mark_scheduled_in_bulk(scheduled_activities, now)
+
+
+def spread_posts_in_bulk(
+    *,
+    requests: Sequence[SpreadRequest],
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> BulkSpreadResult:
+    """Spread many members' approved posts, each member all or nothing, in a few queries per
+    batch of members: what a worker or a batch API call uses instead of one call per member.
+    """
+    now = now or timezone.now()
+    rng = rng or random.Random()
+    outcomes = [SpreadOutcome(request=request) for request in requests]
+    for batch in _spread_batches(outcomes):
+        with transaction.atomic():
+            _spread_batch(batch, now=now, rng=rng)
+    return BulkSpreadResult(outcomes)
+
+
 def spread_posts(
     *,
     member: Membership,
@@ -775,11 +1098,10 @@ def spread_posts(
 ) -> list[Post]:
     """Schedule approved posts at random working-hour times over a few days, or none at all."""
     now = now or timezone.now()
-    rng = rng or random.Random()
     if not posts:
         raise ValidationError({"posts": _("Choose the posts to spread.")})
     _check_window(
-        member=member,
+        time_zone=member.time_zone,
         start_date=start_date,
         days=days,
         day_starts=day_starts,
@@ -791,36 +1113,20 @@ def spread_posts(
         raise ValidationError(
             {"posts": _("Only approved posts that have no time yet can be spread.")}
         )
-    window = spread.Window(
+    request = SpreadRequest(
+        member=member,
+        post_ids=[post.pk for post in posts],
         start_date=start_date,
         days=days,
         day_starts=day_starts,
         day_ends=day_ends,
-        time_zone=member.time_zone,
         min_gap=min_gap,
     )
-    with transaction.atomic():
-        _lock_schedule(member)
-        for post in posts:
-            _check_may_schedule(member, post, now)
-        try:
-            times = spread.plan(
-                items=[_spread_item(post) for post in posts],
-                taken=_taken(member, now=now),
-                window=window,
-                caps=_daily_caps(posts),
-                now=now,
-                rng=rng,
-            )
-        except spread.DoesNotFit as problem:
-            raise _does_not_fit(problem) from None
-        try:
-            for post in posts:
-                moment = times[post.pk]
-                POST_WORKFLOW.apply(post, "schedule", scheduled_for=moment, next_attempt_at=moment)
-        except TransitionNotAllowed:
-            raise ValidationError(
-                {"posts": _("One of these posts changed meanwhile. Reload and try again.")}
-            ) from None
-        _mark_scheduled(member, posts, now)
+    (outcome,) = spread_posts_in_bulk(requests=[request], now=now, rng=rng).outcomes
+    if outcome.error is not None:
+        raise outcome.error
+    target = POST_WORKFLOW.get("schedule").target
+    for post in posts:
+        post.state = target
+        post.scheduled_for = post.next_attempt_at = outcome.times[post.pk]
     return sorted(posts, key=lambda p: (p.scheduled_for, p.pk))

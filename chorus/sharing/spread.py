@@ -15,11 +15,13 @@ would be off by an hour on the day the clocks change.
 
 import math
 import random
+from bisect import insort
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 # A post at 10:00 or 14:15 looks scheduled by a machine; these minutes are avoided.
@@ -138,7 +140,9 @@ def _fits(free: list[Interval], deadlines: Sequence[float], cursor: float, step:
     return True
 
 
-def _working_days(window: Window, now: int) -> list[_Day]:
+@lru_cache(maxsize=256)
+def _day_bounds(window: Window) -> tuple[tuple[date, int, int], ...]:
+    """Each day's first and last working second; many members share a window, so cached."""
     gap = int(window.min_gap.total_seconds())
     bounds = []
     for offset in range(window.days):
@@ -151,8 +155,29 @@ def _working_days(window: Window, now: int) -> list[_Day]:
         if index + 1 < len(bounds):
             # Long working hours: keep the last post of a day min_gap before the next day's first.
             end = min(end, bounds[index + 1][1] - gap)
-        days.append(_Day(local_date=local_date, free=_clip([(start, end)], now, end)))
-    return days
+        days.append((local_date, start, end))
+    return tuple(days)
+
+
+def _capacity(free: list[Interval], step: int) -> int:
+    """How many posts without a deadline fit: what ``_fits`` finds, counted per interval."""
+    count = 0
+    cursor = free[0][0] if free else 0
+    for a, b in free:
+        first = max(a, cursor)
+        if first > b:
+            continue
+        fitting = (b - first) // step + 1
+        count += fitting
+        cursor = first + fitting * step
+    return count
+
+
+def _working_days(window: Window, now: int) -> list[_Day]:
+    return [
+        _Day(local_date=local_date, free=_clip([(start, end)], now, end))
+        for local_date, start, end in _day_bounds(window)
+    ]
 
 
 def _without_taken(days: list[_Day], taken: Iterable[Taken], gap: int) -> None:
@@ -174,22 +199,36 @@ def _choose_days(
 ) -> int:
     """Give each item a day (most constrained first); return how many found one."""
     placed = 0
+    dates = [day.local_date for day in days]
+    deadlines_of = [sorted(_deadline(i) for i in day.items) for day in days]
+    capacity = [_capacity(day.free, step) for day in days]
+    open_days = [index for index, day in enumerate(days) if day.free]
     for item in sorted(items, key=lambda i: (_deadline(i), i.key)):
+        deadline, account = _deadline(item), item.account
+        cap = caps.get(account)
         candidates = []
-        for day in days:
-            cap = caps.get(item.account)
-            if cap is not None and used[(item.account, day.local_date)] >= cap:
+        for index in open_days:
+            if cap is not None and used[(account, dates[index])] >= cap:
                 continue
-            deadlines = sorted(_deadline(i) for i in [*day.items, item])
-            if day.free and _fits(day.free, deadlines, day.free[0][0], step):
-                candidates.append(day)
+            deadlines = deadlines_of[index]
+            if deadline == math.inf and (not deadlines or deadlines[0] == math.inf):
+                # No deadlines on this day: counting is enough (and much cheaper).
+                if len(deadlines) < capacity[index]:
+                    candidates.append(index)
+                continue
+            free = days[index].free
+            deadlines = list(deadlines)
+            insort(deadlines, deadline)
+            if _fits(free, deadlines, free[0][0], step):
+                candidates.append(index)
         if not candidates:
             continue
-        quietest = min(load[day.local_date] for day in candidates)
-        day = rng.choice([d for d in candidates if load[d.local_date] == quietest])
-        day.items.append(item)
-        used[(item.account, day.local_date)] += 1
-        load[day.local_date] += 1
+        quietest = min(load[dates[index]] for index in candidates)
+        chosen = rng.choice([index for index in candidates if load[dates[index]] == quietest])
+        days[chosen].items.append(item)
+        insort(deadlines_of[chosen], deadline)
+        used[(account, dates[chosen])] += 1
+        load[dates[chosen]] += 1
         placed += 1
     return placed
 
@@ -199,6 +238,8 @@ def _latest_start(
 ) -> int:
     """The latest second at or after ``low`` that still leaves room for ``rest``."""
     high_int = int(min(high, free[-1][1]))
+    if not rest:
+        return max(low, high_int)
     while low < high_int:
         middle = (low + high_int + 1) // 2
         if _fits(free, rest, middle + step, step):

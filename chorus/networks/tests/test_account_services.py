@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from chorus.audit.actions import AuditAction
+from chorus.audit.models import AuditEvent
 from chorus.conftest import make_member
 from chorus.networks import services
 from chorus.networks.models import AccountStatus
@@ -95,3 +97,19 @@ def test_a_disconnected_handle_can_be_connected_again(employee):
 
     assert second.pk != first.pk
     assert second.status == AccountStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_reconnecting_and_changing_settings_are_audited(employee):
+    account = connect(employee, status=AccountStatus.NEEDS_RECONNECT)
+
+    services.reconnect_account(by=employee, account=account, now=T0)
+    services.update_account_settings(by=employee, account=account, takes_part=True, daily_cap=3)
+
+    events = list(AuditEvent.objects.order_by("pk").values_list("action", "object_id", "actor"))
+    assert events == [
+        (AuditAction.ACCOUNT_RECONNECTED, str(account.pk), employee.user_id),
+        (AuditAction.ACCOUNT_SETTINGS_CHANGED, str(account.pk), employee.user_id),
+    ]
+    change = AuditEvent.objects.get(action=AuditAction.ACCOUNT_SETTINGS_CHANGED)
+    assert change.after is not None and change.after["daily_cap"] == 3
