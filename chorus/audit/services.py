@@ -5,7 +5,7 @@ from django.db import models
 from chorus.accounts.models import User
 from chorus.audit.actions import AuditAction
 from chorus.audit.models import AuditEvent
-from chorus.orgs.models import Organisation
+from chorus.orgs.models import Membership, Organisation
 
 
 def record_event(
@@ -25,6 +25,25 @@ def record_event(
         object_type=target._meta.model_name or "" if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         object_repr=str(target)[:200] if target is not None else "",
+        before=before,
+        after=after,
+    )
+
+
+def record_member_action(
+    by: Membership,
+    action: AuditAction,
+    target: models.Model,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record what a member did in their organisation."""
+    return record_event(
+        organisation=by.organisation,
+        actor=by.user,
+        action=action,
+        target=target,
         before=before,
         after=after,
     )

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chorus.audit.actions import AuditAction
-from chorus.audit.services import record_event
+from chorus.audit.services import record_member_action
 from chorus.campaigns.images import check_image
 from chorus.campaigns.models import (
     Activity,
@@ -49,24 +49,6 @@ DEFAULT_POINTS = 10
 
 
 # --- Helpers --------------------------------------------------------------------------
-
-
-def _audit(
-    by: Membership,
-    action: AuditAction,
-    target: models.Model,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    record_event(
-        organisation=by.organisation,
-        actor=by.user,
-        action=action,
-        target=target,
-        before=before,
-        after=after,
-    )
 
 
 def _check_own_organisation(by: Membership, campaign: Campaign) -> None:
@@ -234,7 +216,9 @@ def create_campaign(
             state_changed_at=now,
         )
         campaign.target_teams.set(teams)
-        _audit(by, AuditAction.CAMPAIGN_CREATED, campaign, after=_campaign_record(campaign))
+        record_member_action(
+            by, AuditAction.CAMPAIGN_CREATED, campaign, after=_campaign_record(campaign)
+        )
     return campaign
 
 
@@ -290,7 +274,9 @@ def update_campaign(
         campaign.target_teams.set(teams)
         after = _campaign_record(campaign)
         if after != before:
-            _audit(by, AuditAction.CAMPAIGN_UPDATED, campaign, before=before, after=after)
+            record_member_action(
+                by, AuditAction.CAMPAIGN_UPDATED, campaign, before=before, after=after
+            )
     return campaign
 
 
@@ -453,7 +439,7 @@ def add_activity(
             activity.image_alt = ""
         activity.save()
         _touch(campaign, now)
-        _audit(
+        record_member_action(
             by,
             AuditAction.ACTIVITY_CHANGED,
             campaign,
@@ -521,7 +507,7 @@ def update_activity(
         _touch(campaign, now)
         after = _activity_record(activity)
         if after != before:
-            _audit(
+            record_member_action(
                 by,
                 AuditAction.ACTIVITY_CHANGED,
                 campaign,
@@ -549,7 +535,7 @@ def delete_activity(*, by: Membership, activity: Activity, now: datetime | None 
         activity.delete()
         _renumber(campaign)
         _touch(campaign, now)
-        _audit(by, AuditAction.ACTIVITY_CHANGED, campaign, before=before)
+        record_member_action(by, AuditAction.ACTIVITY_CHANGED, campaign, before=before)
         if image:
             transaction.on_commit(lambda: _delete_image_if_unused(image))
 
@@ -576,7 +562,7 @@ def reorder_activities(
         for position, activity_id in enumerate(order):
             Activity.objects.filter(pk=activity_id, campaign=campaign).update(position=position)
         _touch(campaign, now)
-        _audit(
+        record_member_action(
             by,
             AuditAction.ACTIVITY_CHANGED,
             campaign,
@@ -645,7 +631,7 @@ def add_suggestion(
         with transaction.atomic():
             suggestion = Suggestion.objects.create(activity=activity, **fields)
             _touch(campaign, now)
-            _audit(
+            record_member_action(
                 by,
                 AuditAction.ACTIVITY_CHANGED,
                 campaign,
@@ -678,7 +664,7 @@ def update_suggestion(
             _touch(campaign, now)
             after = _suggestion_record(suggestion)
             if after != before:
-                _audit(
+                record_member_action(
                     by,
                     AuditAction.ACTIVITY_CHANGED,
                     campaign,
@@ -703,7 +689,7 @@ def delete_suggestion(
     with transaction.atomic():
         suggestion.delete()
         _touch(campaign, now)
-        _audit(by, AuditAction.ACTIVITY_CHANGED, campaign, before=before)
+        record_member_action(by, AuditAction.ACTIVITY_CHANGED, campaign, before=before)
 
 
 # --- Cloning --------------------------------------------------------------------------
@@ -738,7 +724,7 @@ def clone_campaign(*, by: Membership, campaign: Campaign, now: datetime | None =
         )
         for position, activity in enumerate(originals):
             _copy_activity(activity, campaign=clone, position=position, now=now)
-        _audit(
+        record_member_action(
             by,
             AuditAction.CAMPAIGN_CLONED,
             clone,
@@ -815,7 +801,7 @@ def _apply(
         check()
     before = campaign.state
     CAMPAIGN_WORKFLOW.apply(campaign, transition, state_changed_at=now, updated_at=now, **updates)
-    _audit(
+    record_member_action(
         by,
         action,
         campaign,

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from chorus.campaigns.forms import (
 from chorus.campaigns.images import content_type_for
 from chorus.campaigns.models import Activity, Campaign, CampaignState
 from chorus.campaigns.workflow import EDITABLE_STATES
+from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.orgs.decorators import MemberRequest, member_view
 from chorus.orgs.roles import Capability, role_can
@@ -50,16 +50,6 @@ TRANSITION_DONE = {
     "end": gettext_lazy("The campaign has ended."),
     "archive": gettext_lazy("The campaign is archived."),
 }
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for field_error in field_errors:
-                form.add_error(field if field in form.fields else None, field_error)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _detail(campaign: Campaign) -> HttpResponse:
@@ -110,7 +100,7 @@ def campaign_create(request: MemberRequest) -> HttpResponse:
         try:
             campaign = services.create_campaign(by=request.member, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, _("Campaign %(name)s created. Now add activities.") % {"name": campaign}
@@ -158,7 +148,7 @@ def campaign_edit(request: MemberRequest, campaign_id: int) -> HttpResponse:
         try:
             services.update_campaign(by=request.member, campaign=campaign, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Campaign settings saved."))
             return _detail(campaign)
@@ -203,7 +193,7 @@ def campaign_review(request: MemberRequest, campaign_id: int) -> HttpResponse:
         try:
             decide(by=member, campaign=campaign, comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -239,7 +229,7 @@ def activity_add(request: MemberRequest, campaign_id: int) -> HttpResponse:
         try:
             services.add_activity(by=request.member, campaign=campaign, **form.service_arguments())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Activity added."))
             return _detail(campaign)
@@ -268,7 +258,7 @@ def activity_edit(request: MemberRequest, activity_id: int) -> HttpResponse:
                 by=request.member, activity=activity, **form.service_arguments()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Activity saved."))
             return _detail(campaign)
@@ -338,7 +328,7 @@ def suggestion_add(request: MemberRequest, activity_id: int) -> HttpResponse:
         try:
             services.add_suggestion(by=request.member, activity=activity, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Suggestion added."))
             return _detail(campaign)
@@ -371,7 +361,7 @@ def suggestion_edit(request: MemberRequest, suggestion_id: int) -> HttpResponse:
                 by=request.member, suggestion=suggestion, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Suggestion saved."))
             return _detail(campaign)
@@ -410,7 +400,7 @@ def pilot_feedback(request: MemberRequest, campaign_id: int) -> HttpResponse:
         try:
             services.record_pilot_feedback(by=member, campaign=campaign, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Thank you. Your answer was saved."))
             return redirect(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chorus.audit.actions import AuditAction
-from chorus.audit.services import record_event
+from chorus.audit.services import record_member_action
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.networks import Network
 from chorus.notifications.models import NotificationKind
@@ -30,24 +30,6 @@ HANDLE_MAX_LENGTH = 100
 
 def accounts_page_url(*, member: Membership) -> str:
     return reverse("networks:accounts", kwargs={"org": member.organisation.slug})
-
-
-def _audit(
-    by: Membership,
-    action: AuditAction,
-    account: ConnectedAccount,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    record_event(
-        organisation=by.organisation,
-        actor=by.user,
-        action=action,
-        target=account,
-        before=before,
-        after=after,
-    )
 
 
 def _settings_of(account: ConnectedAccount) -> dict[str, Any]:
@@ -86,7 +68,9 @@ def connect_outbox_account(
             connected_at=now,
             status_changed_at=now,
         )
-        _audit(by, AuditAction.ACCOUNT_CONNECTED, account, after=_settings_of(account))
+        record_member_action(
+            by, AuditAction.ACCOUNT_CONNECTED, account, after=_settings_of(account)
+        )
     return account
 
 
@@ -104,7 +88,7 @@ def reconnect_account(
         raise ValidationError(_("This account does not need reconnecting."))
     with transaction.atomic():
         mark_reconnected(account=account, now=now)
-        _audit(by, AuditAction.ACCOUNT_RECONNECTED, account)
+        record_member_action(by, AuditAction.ACCOUNT_RECONNECTED, account)
     return account
 
 
@@ -184,7 +168,7 @@ def disconnect_account(
         cancelled = _cancel_posts_of(
             account, reason=_("You disconnected %(account)s.") % {"account": account}, now=now
         )
-        _audit(
+        record_member_action(
             by,
             AuditAction.ACCOUNT_DISCONNECTED,
             account,
@@ -225,7 +209,9 @@ def update_account_settings(
                 reason=_("You took %(account)s out of the programme.") % {"account": account},
                 now=now,
             )
-        _audit(by, AuditAction.ACCOUNT_SETTINGS_CHANGED, account, before=before, after=after)
+        record_member_action(
+            by, AuditAction.ACCOUNT_SETTINGS_CHANGED, account, before=before, after=after
+        )
     return cancelled
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.networks import selectors, services
 from chorus.networks.access import access_account_by_member
@@ -20,16 +21,6 @@ from chorus.publishing.models import Post
 OUTBOX_PAGE_SIZE = 50
 # Networks whose connection flow is still to come; named honestly on the page.
 NOT_YET_CONNECTABLE = [label for value, label in Network.choices if value != Network.OUTBOX]
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for field_error in field_errors:
-                form.add_error(field if field in form.fields else None, field_error)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _settings_form(account: ConnectedAccount, data: Any = None) -> AccountSettingsForm:
@@ -86,7 +77,7 @@ def connect_outbox(request: MemberRequest) -> HttpResponse:
         try:
             account = services.connect_outbox_account(by=request.member, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -108,7 +99,7 @@ def account_settings(request: MemberRequest, account_id: int) -> HttpResponse:
                 by=request.member, account=account, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             if cancelled:
                 return _accounts_page(request, cancelled=cancelled)

@@ -5,7 +5,6 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
-from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
@@ -14,7 +13,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,28 +23,10 @@ from django.utils.translation import gettext as _
 
 from chorus.accounts.models import User
 from chorus.audit.actions import AuditAction
-from chorus.audit.services import record_event
+from chorus.audit.services import record_event, record_member_action
 from chorus.orgs.access import check_capability
 from chorus.orgs.models import Invitation, Membership, Organisation, Team, hash_invitation_token
 from chorus.orgs.roles import Capability, Role, assignable_roles
-
-
-def _audit(
-    by: Membership,
-    action: AuditAction,
-    target: models.Model,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    record_event(
-        organisation=by.organisation,
-        actor=by.user,
-        action=action,
-        target=target,
-        before=before,
-        after=after,
-    )
 
 
 def create_organisation(*, name: str, owner: User, slug: str = "") -> Organisation:
@@ -76,7 +57,7 @@ def update_organisation(
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
-        _audit(
+        record_member_action(
             by,
             AuditAction.ORGANISATION_UPDATED,
             organisation,
@@ -114,7 +95,7 @@ def change_member_role(*, by: Membership, member: Membership, role: str) -> Memb
     with transaction.atomic():
         member.role = role
         member.save(update_fields=["role"])
-        _audit(
+        record_member_action(
             by,
             AuditAction.MEMBER_ROLE_CHANGED,
             member,
@@ -134,7 +115,7 @@ def set_member_teams(*, by: Membership, member: Membership, teams: Iterable[Team
         return member
     with transaction.atomic():
         member.teams.set(teams)
-        _audit(
+        record_member_action(
             by,
             AuditAction.MEMBER_TEAMS_CHANGED,
             member,
@@ -170,7 +151,7 @@ def _set_member_active(by: Membership, member: Membership, *, active: bool) -> b
         member.is_active = active
         member.deactivated_at = None if active else timezone.now()
         member.save(update_fields=["is_active", "deactivated_at"])
-        _audit(
+        record_member_action(
             by,
             AuditAction.MEMBER_REACTIVATED if active else AuditAction.MEMBER_DEACTIVATED,
             member,
@@ -193,7 +174,7 @@ def create_team(*, by: Membership, name: str, description: str = "") -> Team:
     _check_team_name_free(by.organisation, name)
     with transaction.atomic():
         team = Team.objects.create(organisation=by.organisation, name=name, description=description)
-        _audit(
+        record_member_action(
             by,
             AuditAction.TEAM_CREATED,
             team,
@@ -223,7 +204,7 @@ def update_team(*, by: Membership, team: Team, name: str, description: str) -> T
     with transaction.atomic():
         team.name, team.description = name, description
         team.save(update_fields=["name", "description"])
-        _audit(
+        record_member_action(
             by,
             AuditAction.TEAM_UPDATED,
             team,
@@ -237,7 +218,7 @@ def delete_team(*, by: Membership, team: Team) -> None:
     check_capability(by, Capability.MANAGE_PEOPLE)
     _check_teams_belong(by.organisation, [team])
     with transaction.atomic():
-        _audit(
+        record_member_action(
             by,
             AuditAction.TEAM_DELETED,
             team,
@@ -349,7 +330,7 @@ def _create_invitation(
     invitation.token_hash = hash_invitation_token(invitation_token(invitation))
     invitation.save()
     invitation.teams.set(teams)
-    _audit(
+    record_member_action(
         by,
         AuditAction.INVITATION_SENT,
         invitation,
@@ -484,7 +465,7 @@ def revoke_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        _audit(
+        record_member_action(
             by,
             AuditAction.INVITATION_REVOKED,
             invitation,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.orgs import selectors, services
 from chorus.orgs.access import (
@@ -30,16 +31,6 @@ from chorus.orgs.roles import Capability, Role
 from chorus.sharing.views import feed_context
 
 PAGE_SIZE = 50
-
-
-def _add_errors(form: object, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for field_error in field_errors:
-                form.add_error(field if field in form.fields else None, field_error)  # type: ignore[attr-defined]
-    else:
-        for message in error.messages:
-            form.add_error(None, message)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -99,7 +90,7 @@ def member_detail(request: MemberRequest, membership_id: int) -> HttpResponse:
                 by=request.member, member=target, teams=form.cleaned_data["teams"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, _("Changes to %(name)s saved.") % {"name": target.user.display_name}
@@ -138,7 +129,7 @@ def teams(request: MemberRequest) -> HttpResponse:
         try:
             team = services.create_team(by=request.member, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Team %(name)s created.") % {"name": team.name})
             return redirect("orgs:teams", org=request.member.organisation.slug)
@@ -156,7 +147,7 @@ def team_edit(request: MemberRequest, team_id: int) -> HttpResponse:
         try:
             services.update_team(by=request.member, team=team, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
             return redirect("orgs:teams", org=request.member.organisation.slug)
@@ -187,7 +178,7 @@ def organisation_settings(request: MemberRequest) -> HttpResponse:
         try:
             services.update_organisation(by=request.member, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("orgs:settings", org=organisation.slug)
@@ -203,7 +194,7 @@ def invite(request: MemberRequest) -> HttpResponse:
         try:
             invitation = services.invite_member(by=request.member, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from chorus.core.forms import add_validation_errors
 from chorus.orgs.decorators import MemberRequest, member_view
 from chorus.privacy import selectors, services
 from chorus.privacy.forms import DeleteAccountForm
@@ -42,7 +43,7 @@ def delete_account(request: MemberRequest) -> HttpResponse:
         try:
             left = services.delete_account(user=user, password=form.cleaned_data["password"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             logout(request)
             # The navigation must not offer the organisation they just left.
@@ -57,13 +58,3 @@ def delete_account(request: MemberRequest) -> HttpResponse:
             "memberships": selectors.memberships_of(user=user),
         },
     )
-
-
-def _add_errors(form: DeleteAccountForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

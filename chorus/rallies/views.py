@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.networks.models import ConnectedAccount
 from chorus.orgs.decorators import MemberRequest, member_view
@@ -22,16 +22,6 @@ from chorus.rallies.forms import PledgeForm, RallyForm
 from chorus.rallies.models import Rally, RallyState
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for field_error in field_errors:
-                form.add_error(field if field in form.fields else None, field_error)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # For everyone: the rallies offered to them, and pledging.
@@ -93,7 +83,7 @@ def rally_detail(request: MemberRequest, rally_id: int) -> HttpResponse:
                 acknowledge_similarity=form.cleaned_data["acknowledge_similarity"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -161,7 +151,7 @@ def create(request: MemberRequest) -> HttpResponse:
             try:
                 rally = services.create_rally(by=member, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Rally “%(title)s” is open.") % {"title": rally.title})
                 return redirect(

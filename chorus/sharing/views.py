@@ -3,7 +3,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chorus.campaigns.models import Suggestion
+from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.networks.models import ConnectedAccount
 from chorus.networks.networks import profile_for
@@ -32,16 +32,6 @@ from chorus.sharing.models import FeedEntry, FeedState
 from chorus.sharing.text import final_text
 
 FEED_PAGE_SIZE = 20
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            for field_error in field_errors:
-                form.add_error(field if field in form.fields else None, field_error)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # Feed (shown on the organisation's home page)
@@ -175,7 +165,7 @@ def programme_accounts(request: MemberRequest) -> HttpResponse:
             member=request.member, account_ids=[a.pk for a in form.cleaned_data["accounts"]]
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_validation_errors(form, error)
         return _programme_page(request, form=form)
     if not choice.chosen and not choice.unchosen:
         messages.info(request, _("Nothing changed."))
@@ -203,7 +193,7 @@ def advocacy_settings(request: MemberRequest) -> HttpResponse:
         try:
             services.update_advocacy_settings(by=request.member, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Advocacy settings saved."))
             return redirect("sharing:settings", org=organisation.slug)
@@ -354,7 +344,7 @@ def _approve(
                 acknowledge_similarity=form.cleaned_data["acknowledge_similarity"],
             )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_validation_errors(form, error)
         return None
     if editing is not None:
         messages.success(request, _("Your new text is approved."))
@@ -455,7 +445,7 @@ def posts(request: MemberRequest) -> HttpResponse:
                 min_gap=form.min_gap_delta,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -502,7 +492,7 @@ def post_reschedule(request: MemberRequest, post_id: int) -> HttpResponse:
         try:
             services.reschedule_post(member=member, post=post, when=form.cleaned_data["when"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Moved."))
             return redirect("sharing:posts", org=member.organisation.slug)
