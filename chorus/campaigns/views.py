@@ -25,6 +25,7 @@ from chorus.campaigns.forms import (
 from chorus.campaigns.images import content_type_for
 from chorus.campaigns.models import Activity, Campaign, CampaignState
 from chorus.campaigns.workflow import EDITABLE_STATES
+from chorus.core.feedback import report_outcome
 from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.orgs.decorators import MemberRequest, member_view
@@ -279,12 +280,11 @@ def activity_edit(request: MemberRequest, activity_id: int) -> HttpResponse:
 def activity_delete(request: MemberRequest, activity_id: int) -> HttpResponse:
     activity = access_activity_by_member(member=request.member, activity_id=activity_id)
     campaign = activity.campaign
-    try:
-        services.delete_activity(by=request.member, activity=activity)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Activity deleted."))
+    report_outcome(
+        request,
+        lambda: services.delete_activity(by=request.member, activity=activity),
+        success=_("Activity deleted."),
+    )
     return _detail(campaign)
 
 
@@ -377,12 +377,11 @@ def suggestion_edit(request: MemberRequest, suggestion_id: int) -> HttpResponse:
 def suggestion_delete(request: MemberRequest, suggestion_id: int) -> HttpResponse:
     suggestion = access_suggestion_by_member(member=request.member, suggestion_id=suggestion_id)
     campaign = suggestion.activity.campaign
-    try:
-        services.delete_suggestion(by=request.member, suggestion=suggestion)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Suggestion deleted."))
+    report_outcome(
+        request,
+        lambda: services.delete_suggestion(by=request.member, suggestion=suggestion),
+        success=_("Suggestion deleted."),
+    )
     return _detail(campaign)
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chorus.core.feedback import report_outcome
 from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.networks import selectors, services
@@ -126,16 +127,12 @@ def disconnect(request: MemberRequest, account_id: int) -> HttpResponse:
 @require_POST
 def reconnect(request: MemberRequest, account_id: int) -> HttpResponse:
     account = access_account_by_member(member=request.member, account_id=account_id)
-    try:
-        services.reconnect_account(by=request.member, account=account)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(account)s is connected again; its waiting posts go out now.")
-            % {"account": account},
-        )
+    report_outcome(
+        request,
+        lambda: services.reconnect_account(by=request.member, account=account),
+        success=_("%(account)s is connected again; its waiting posts go out now.")
+        % {"account": account},
+    )
     return redirect("networks:accounts", org=request.member.organisation.slug)
 
 

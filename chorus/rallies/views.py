@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chorus.core.feedback import report_outcome
 from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.networks.models import ConnectedAccount
@@ -114,12 +115,11 @@ def rally_detail(request: MemberRequest, rally_id: int) -> HttpResponse:
 def withdraw(request: MemberRequest, pledge_id: int) -> HttpResponse:
     member = request.member
     pledge = access_pledge_by_member(member=member, pledge_id=pledge_id)
-    try:
-        services.withdraw(member=member, pledge=pledge)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Pledge withdrawn. Its post will not go out."))
+    report_outcome(
+        request,
+        lambda: services.withdraw(member=member, pledge=pledge),
+        success=_("Pledge withdrawn. Its post will not go out."),
+    )
     return redirect("rallies:detail", org=member.organisation.slug, rally_id=pledge.rally_id)
 
 
@@ -175,12 +175,11 @@ def manage_detail(request: MemberRequest, rally_id: int) -> HttpResponse:
 @require_POST
 def cancel(request: MemberRequest, rally_id: int) -> HttpResponse:
     rally: Rally = access_managed_rally_by_member(member=request.member, rally_id=rally_id)
-    try:
-        services.cancel_rally(by=request.member, rally=rally)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Rally cancelled. Nothing will be posted."))
+    report_outcome(
+        request,
+        lambda: services.cancel_rally(by=request.member, rally=rally),
+        success=_("Rally cancelled. Nothing will be posted."),
+    )
     return redirect(
         "rallies:manage_detail", org=request.member.organisation.slug, rally_id=rally.pk
     )

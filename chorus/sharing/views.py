@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chorus.campaigns.models import Suggestion
+from chorus.core.feedback import report_outcome
 from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.networks.models import ConnectedAccount
@@ -74,12 +75,11 @@ def feed_entry(request: MemberRequest, activity_id: int) -> HttpResponse:
         messages.error(request, _("Choose what to do with this activity."))
     else:
         change, message = action
-        try:
-            change(member=request.member, entry=entry)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, message % {"title": entry.activity.title})
+        report_outcome(
+            request,
+            lambda: change(member=request.member, entry=entry),
+            success=message % {"title": entry.activity.title},
+        )
     response = redirect("orgs:home", org=request.member.organisation.slug)
     state = request.POST.get("state", "")
     if state in FeedState.values:
@@ -130,15 +130,11 @@ def programme(request: MemberRequest) -> HttpResponse:
 @member_view()
 @require_POST
 def programme_join(request: MemberRequest) -> HttpResponse:
-    try:
-        services.join_programme(member=request.member)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Welcome to the programme. Choose the accounts that take part, below."),
-        )
+    report_outcome(
+        request,
+        lambda: services.join_programme(member=request.member),
+        success=_("Welcome to the programme. Choose the accounts that take part, below."),
+    )
     return redirect("sharing:programme", org=request.member.organisation.slug)
 
 
@@ -460,12 +456,11 @@ def posts(request: MemberRequest) -> HttpResponse:
 @require_POST
 def post_cancel(request: MemberRequest, post_id: int) -> HttpResponse:
     post = access_post_by_member(member=request.member, post_id=post_id)
-    try:
-        services.cancel_post(member=request.member, post=post)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Cancelled. It will not be posted."))
+    report_outcome(
+        request,
+        lambda: services.cancel_post(member=request.member, post=post),
+        success=_("Cancelled. It will not be posted."),
+    )
     return redirect("sharing:posts", org=request.member.organisation.slug)
 
 
@@ -473,12 +468,11 @@ def post_cancel(request: MemberRequest, post_id: int) -> HttpResponse:
 @require_POST
 def post_now(request: MemberRequest, post_id: int) -> HttpResponse:
     post = access_post_by_member(member=request.member, post_id=post_id)
-    try:
-        services.post_now(member=request.member, post=post)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("It is going out now."))
+    report_outcome(
+        request,
+        lambda: services.post_now(member=request.member, post=post),
+        success=_("It is going out now."),
+    )
     return redirect("sharing:posts", org=request.member.organisation.slug)
 
 
