@@ -470,6 +470,42 @@ def _check_originality(originality: Originality, *, acknowledged: bool) -> None:
         raise ValidationError({"acknowledge_similarity": originality.message})
 
 
+@dataclass(frozen=True)
+class DraftPreview:
+    """A draft as the composer shows it: exactly what would be posted, and how it fares."""
+
+    account: ConnectedAccount
+    final_text: str
+    remaining: int
+    originality: Originality
+
+    @property
+    def over_by(self) -> int:
+        return max(0, -self.remaining)
+
+    @property
+    def network_name(self) -> str:
+        return str(profile_for(self.account.network).network.label)
+
+
+def preview_draft(*, entry: FeedEntry, account: ConnectedAccount, text: str) -> DraftPreview:
+    member = entry.member
+    advocacy = selectors.advocacy_settings_for(organisation=member.organisation)
+    final = final_text(
+        text.replace("\r\n", "\n").strip(),
+        disclosure=advocacy.disclosure,
+        link_url=selectors.link_url_for(entry.activity),
+    )
+    return DraftPreview(
+        account=account,
+        final_text=final,
+        remaining=remaining(final, network=account.network),
+        originality=check_originality(
+            member=member, activity=entry.activity, account=account, text=text
+        ),
+    )
+
+
 def approve_post(
     *,
     member: Membership,

@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +13,6 @@ from chorus.core.feedback import report_outcome
 from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
 from chorus.networks.models import ConnectedAccount
-from chorus.networks.networks import profile_for
-from chorus.networks.text import remaining
 from chorus.orgs.decorators import MemberRequest, member_view
 from chorus.orgs.roles import Capability
 from chorus.publishing.access import access_post_by_member
@@ -30,7 +27,6 @@ from chorus.sharing.forms import (
     SpreadForm,
 )
 from chorus.sharing.models import FeedEntry, FeedState
-from chorus.sharing.text import final_text
 
 FEED_PAGE_SIZE = 20
 
@@ -199,40 +195,6 @@ def advocacy_settings(request: MemberRequest) -> HttpResponse:
 # Composer
 
 
-@dataclass(frozen=True)
-class Preview:
-    account: ConnectedAccount
-    final_text: str
-    remaining: int
-    originality: services.Originality
-
-    @property
-    def over_by(self) -> int:
-        return max(0, -self.remaining)
-
-    @property
-    def network_name(self) -> str:
-        return str(profile_for(self.account.network).network.label)
-
-
-def _preview(entry: FeedEntry, account: ConnectedAccount, text: str) -> Preview:
-    member = entry.member
-    advocacy = selectors.advocacy_settings_for(organisation=member.organisation)
-    final = final_text(
-        text.replace("\r\n", "\n").strip(),
-        disclosure=advocacy.disclosure,
-        link_url=selectors.link_url_for(entry.activity),
-    )
-    return Preview(
-        account=account,
-        final_text=final,
-        remaining=remaining(final, network=account.network),
-        originality=services.check_originality(
-            member=member, activity=entry.activity, account=account, text=text
-        ),
-    )
-
-
 def _post_being_edited(request: MemberRequest, entry: FeedEntry) -> Post | None:
     post_id = request.GET.get("post", "")
     if not post_id.isdigit():
@@ -306,7 +268,7 @@ def compose(request: MemberRequest, activity_id: int) -> HttpResponse:
     context.update(
         form=form,
         suggestions=suggestions,
-        preview=_preview(entry, account, str(text)),
+        preview=services.preview_draft(entry=entry, account=account, text=str(text)),
         acknowledged=bool(form.data.get("acknowledge_similarity")),
     )
     return render(request, "sharing/compose.html", context)
@@ -382,7 +344,9 @@ def preview(request: MemberRequest, activity_id: int) -> HttpResponse:
         request,
         "sharing/_preview.html",
         {
-            "preview": _preview(entry, account, request.POST.get("text", "")),
+            "preview": services.preview_draft(
+                entry=entry, account=account, text=request.POST.get("text", "")
+            ),
             "link": selectors.link_card(entry.activity),
             "form": form,
             "acknowledged": bool(request.POST.get("acknowledge_similarity")),

@@ -13,13 +13,11 @@ from chorus.api.v1.feed import FeedSuggestionOut, LinkCardOut
 from chorus.api.v1.schemas import ERRORS, AccountOut, PostOut
 from chorus.networks.access import access_account_by_member
 from chorus.networks.models import ConnectedAccount
-from chorus.networks.text import remaining
 from chorus.orgs.models import Membership
 from chorus.publishing.models import Post
 from chorus.sharing import selectors, services
 from chorus.sharing.access import access_feed_entry_by_member
 from chorus.sharing.models import FeedEntry
-from chorus.sharing.text import final_text
 
 router = Router(tags=["Compose"])
 
@@ -104,16 +102,8 @@ def check_draft(request: HttpRequest, activity_id: int, payload: DraftIn) -> dic
     member = member_of(request)
     entry = _composable_entry(member, activity_id)
     account = _composer_account(member, entry, payload.account_id)
-    advocacy = selectors.advocacy_settings_for(organisation=member.organisation)
-    final = final_text(
-        payload.text.replace("\r\n", "\n").strip(),
-        disclosure=advocacy.disclosure,
-        link_url=selectors.link_url_for(entry.activity),
-    )
-    left = remaining(final, network=account.network)
-    originality = services.check_originality(
-        member=member, activity=entry.activity, account=account, text=payload.text
-    )
+    preview = services.preview_draft(entry=entry, account=account, text=payload.text)
+    final, left, originality = preview.final_text, preview.remaining, preview.originality
     return {
         "account_id": account.pk,
         "network": account.network,
