@@ -13,7 +13,7 @@ TEST_ENV := env -u DATABASE_URL -u CHORUS_TASKS_BACKEND -u CHORUS_REDIS_URL CHOR
 TEST_PACKAGES := chromium:chromium redis-server:redis-server \
 	postgresql:/usr/lib/postgresql/*/bin/initdb
 
-.PHONY: help run test lint format check catalogs install system-packages clean
+.PHONY: help run test lint format check catalogs install system-packages pds clean
 
 help:
 	@echo "make run      install, migrate, create the demo organisation and serve Chorus"
@@ -27,7 +27,7 @@ run: install catalogs
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) chorus_serve
 
-test: system-packages install catalogs check
+test: system-packages pds install catalogs check
 	$(TEST_ENV) $(PYTHON) -m pytest
 	$(TEST_ENV) scripts/test-postgres $(PYTHON) -m pytest
 
@@ -65,6 +65,10 @@ $(INSTALLED): pyproject.toml | $(PYTHON)
 
 system-packages:
 	@scripts/system-packages $(TEST_PACKAGES)
+
+# The AT Protocol PDS the Bluesky tests run against, in a cache; only the first run installs.
+pds:
+	@scripts/pds-install
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info var/pgtest

@@ -4,6 +4,8 @@ Every secret may also be given as ``NAME_FILE``: the path of a file holding it,
 which is how container orchestrators hand secrets over.
 """
 
+import base64
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -90,3 +92,9 @@ def secret_key(*, production: bool, var_dir: Path) -> str:
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
         key_file.chmod(0o600)
     return key_file.read_text(encoding="utf-8").strip()
+
+
+def key_from_secret(secret: str) -> str:
+    """A Fernet key derived from another secret: the development default for token keys."""
+    digest = hashlib.sha256(f"chorus-token-key:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()

@@ -167,3 +167,6 @@ def snapshot() -> Callable[[Organisation], dict[str, object]]:
 # Real Chromium against the live server (see chorus/testing/browser.py): the fixtures
 # `chromium` and `browser`, and the hook that reports a failed browser test's pages.
 from chorus.testing.browser import browser, chromium, pytest_runtest_makereport  # noqa: E402, F401
+
+# A real AT Protocol PDS on loopback (see chorus/testing/pds.py): the fixture `pds`.
+from chorus.testing.pds import pds  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from chorus.config import (
@@ -12,6 +13,7 @@ from chorus.config import (
     env_list,
     env_optional,
     env_str,
+    key_from_secret,
     secret_key,
 )
 
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "chorus.notifications",
     "chorus.privacy",
     "chorus.rallies",
+    "chorus.governance",
+    "chorus.links",
     "chorus.api",
     # The API documentation page and its assets, served locally (never from a CDN).
     "ninja",
@@ -271,6 +275,42 @@ MEDIA_URL = "/media/"
 # Networks: which connector posts to which network. The development outbox records
 # posts locally instead of sending them; production leaves it off unless asked.
 CHORUS_OUTBOX_ENABLED = env_bool("CHORUS_OUTBOX", not PRODUCTION)
-CHORUS_CONNECTORS: dict[str, str] = {}
+CHORUS_CONNECTORS: dict[str, str] = {
+    network: f"chorus.networks.connectors.{network}.Connector"
+    for network in ("bluesky", "mastodon", "linkedin", "x", "facebook", "instagram")
+}
 if CHORUS_OUTBOX_ENABLED:
     CHORUS_CONNECTORS["outbox"] = "chorus.networks.connectors.outbox.OutboxConnector"
+
+# Network credentials are encrypted with these Fernet keys, newest first (see
+# docs/configuration.md). Development derives one from the secret key.
+CHORUS_TOKEN_KEYS = env_list("CHORUS_TOKEN_KEYS", [])
+if not CHORUS_TOKEN_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "CHORUS_TOKEN_KEYS (or CHORUS_TOKEN_KEYS_FILE) is required when CHORUS_ENV=production"
+        )
+    CHORUS_TOKEN_KEYS = [key_from_secret(SECRET_KEY)]
+# LinkedIn retires each API version about a year after release; keep this recent.
+CHORUS_LINKEDIN_VERSION = env_str("CHORUS_LINKEDIN_VERSION", "202611")
+# Meta's Graph API (Facebook Pages, Instagram); each version is served about two years.
+CHORUS_GRAPH_API_VERSION = env_str("CHORUS_GRAPH_API_VERSION", "v26.0")
+# Servers members name (Mastodon instances, Bluesky PDSes) must have public addresses,
+# so nobody can make Chorus call into its own network. Tests allow loopback servers.
+CHORUS_ALLOW_PRIVATE_SERVERS = env_bool("CHORUS_ALLOW_PRIVATE_SERVERS", CHORUS_ENV == "test")
+# Timeout, in seconds, of every call to a network.
+CHORUS_NETWORK_TIMEOUT = env_int("CHORUS_NETWORK_TIMEOUT", 20, minimum=1)
+
+# Tracked links (docs/links.md): where short links start, served beside Chorus at that
+# address's path. Organisations may name their own short domain in their link settings.
+CHORUS_LINK_BASE_URL = env_str("CHORUS_LINK_BASE_URL", SITE_URL + "/l/")
+# Redirect processes look for changed links this often (milliseconds).
+CHORUS_LINK_CACHE_CHECK_MS = env_int("CHORUS_LINK_CACHE_CHECK_MS", 1000, minimum=0)
+# How long a redirect process gathers clicks before writing them in one transaction.
+CHORUS_LINK_BATCH_MS = env_int("CHORUS_LINK_BATCH_MS", 2, minimum=0)
+# Take the visitor's address from X-Forwarded-For (the proxy's last entry).
+CHORUS_LINK_TRUST_FORWARDED_FOR = env_bool(
+    "CHORUS_LINK_TRUST_FORWARDED_FOR", env_bool("CHORUS_BEHIND_TLS_PROXY", False)
+)
+# A MaxMind-format country database (.mmdb); clicks get no country without one.
+CHORUS_GEOIP_DATABASE = env_optional("CHORUS_GEOIP_DATABASE")

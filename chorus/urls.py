@@ -19,6 +19,8 @@ urlpatterns = [
     path("o/<slug:org>/notifications/", include("chorus.notifications.urls")),
     path("o/<slug:org>/my-data/", include("chorus.privacy.urls")),
     path("o/<slug:org>/rallies/", include("chorus.rallies.urls")),
+    path("o/<slug:org>/governance/", include("chorus.governance.urls")),
     path("o/<slug:org>/api-tokens/", include("chorus.api.urls")),
+    path("o/<slug:org>/links/", include("chorus.links.urls")),
     path("api/v1/", api_v1.urls),
 ]

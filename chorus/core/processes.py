@@ -44,9 +44,11 @@ def default_web_threads() -> int:
 
 
 def web_server(*, host: str, port: int, workers: int, threads: int) -> Child:
-    options = ["--interface", "wsgi", "--host", host, "--port", str(port)]
-    options += ["--workers", str(workers), "--blocking-threads", str(threads)]
-    argv = (sys.executable, "-m", "granian", *options, "chorus.wsgi:application")
+    # ASGI, so the short-link redirect is served beside Chorus (chorus/asgi.py). Granian
+    # allows one blocking thread per ASGI worker; Django runs each view in a thread of its own.
+    options = ["--interface", "asgi", "--host", host, "--port", str(port)]
+    options += ["--workers", str(workers)]
+    argv = (sys.executable, "-m", "granian", *options, "chorus.asgi:application")
     return Child(label=_("web server"), argv=argv)
 
 

@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chorus.networks.connectors.base import AppCredentials, Credentials
+from chorus.networks.encryption import EncryptedCredentialsField, EncryptedTextField
 from chorus.networks.networks import Network, profile_for
 from chorus.orgs.models import Membership, Organisation
 
@@ -40,8 +42,19 @@ class ConnectedAccount(models.Model):
         blank=True,
         help_text=_("Leave empty for the network's default."),
     )
-    # Network credentials; the networks package encrypts them at rest.
-    credentials = models.TextField(blank=True, default="")
+    # The member's server on federated networks: a Mastodon instance or a Bluesky PDS.
+    server = models.CharField(_("server"), max_length=255, blank=True)
+    # A company-owned page (Facebook, Instagram), connected by someone who manages it.
+    owned_by_company = models.BooleanField(_("owned by the company"), default=False)
+    credentials = EncryptedCredentialsField(blank=True, default=Credentials)
+    # When the current token stops working unless refreshed; None: it does not expire.
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    # Reconnect reminders sent for the current token: 1 a week before expiry, 2 at expiry.
+    expiry_reminders_sent = models.PositiveSmallIntegerField(default=0)
+    followers_count = models.PositiveIntegerField(null=True, blank=True)
+    followers_checked_at = models.DateTimeField(null=True, blank=True)
+    # The network asked Chorus to wait before reading this account's data again.
+    reads_paused_until = models.DateTimeField(null=True, blank=True)
     status_reason = models.CharField(max_length=500, blank=True, default="")
     connected_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
@@ -58,6 +71,9 @@ class ConnectedAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_network_display()} {self.handle}"
+
+    def __repr__(self) -> str:
+        return f"<ConnectedAccount {self.pk} {self.network} {self.handle}>"
 
     @property
     def effective_daily_cap(self) -> int:
@@ -85,3 +101,79 @@ class OutboxPost(models.Model):
 
     def __str__(self) -> str:
         return f"Outbox {self.account.handle}: {self.text[:40]}"
+
+
+class NetworkApp(models.Model):
+    """An organisation's own app on a network: whether members may connect it, and its
+    OAuth client. Networks that need a client (LinkedIn, X, Facebook, Instagram) are
+    hidden until it is configured; Bluesky and Mastodon need none, only ``enabled``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="network_apps"
+    )
+    network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    enabled = models.BooleanField(_("members may connect accounts"), default=True)
+    client_id = models.CharField(_("client ID"), max_length=255, blank=True)
+    client_secret = EncryptedTextField(_("client secret"), blank=True, default="")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["network"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "network"], name="one_app_per_network")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.get_network_display()} app"
+
+    @property
+    def credentials(self) -> AppCredentials | None:
+        if not self.client_id:
+            return None
+        return AppCredentials(client_id=self.client_id, client_secret=self.client_secret)
+
+
+class InstanceApp(models.Model):
+    """The app Chorus registered on a federated server (a Mastodon instance) by itself."""
+
+    network = models.CharField(max_length=20, choices=Network.choices)
+    server = models.CharField(max_length=255)
+    redirect_uri = models.CharField(max_length=500)
+    client_id = models.CharField(max_length=255)
+    client_secret = EncryptedTextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "server", "redirect_uri"], name="one_app_per_instance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} app on {self.server}"
+
+    @property
+    def credentials(self) -> AppCredentials:
+        return AppCredentials(client_id=self.client_id, client_secret=self.client_secret)
+
+
+class FollowerSnapshot(models.Model):
+    """An account's follower count on one day, so its owner can see their growth."""
+
+    account = models.ForeignKey(
+        ConnectedAccount, on_delete=models.CASCADE, related_name="follower_snapshots"
+    )
+    day = models.DateField()
+    followers = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["account", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="one_snapshot_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.day}: {self.followers}"

@@ -16,9 +16,21 @@ class Network(models.TextChoices):
     OUTBOX = "outbox", _("Development outbox")
 
 
+class ConnectMethod(models.TextChoices):
+    OAUTH = "oauth"  # the member signs in on the network
+    APP_PASSWORD = "app_password"  # noqa: S105 - the name of a method, not a password
+    DEVELOPMENT = "development"
+
+
 @dataclass(frozen=True, kw_only=True)
 class NetworkProfile:
     network: Network
+    connect_method: ConnectMethod = ConnectMethod.OAUTH
+    # The organisation must register its own app (OAuth client) before members can connect.
+    needs_app: bool = False
+    # Members name their own server (Mastodon instances; Bluesky PDSes, with a default).
+    names_server: bool = False
+    default_server: str = ""
     max_length: int
     # X counts every link as this many characters whatever its length; 0 means "as written".
     link_length: int = 0
@@ -32,29 +44,48 @@ class NetworkProfile:
 PROFILES: dict[str, NetworkProfile] = {
     profile.network: profile
     for profile in (
-        NetworkProfile(network=Network.BLUESKY, max_length=300, default_daily_cap=6),
-        NetworkProfile(network=Network.MASTODON, max_length=500, default_daily_cap=6),
-        NetworkProfile(network=Network.LINKEDIN, max_length=3000, default_daily_cap=2),
+        NetworkProfile(
+            network=Network.BLUESKY,
+            max_length=300,
+            default_daily_cap=6,
+            connect_method=ConnectMethod.APP_PASSWORD,
+            names_server=True,
+            default_server="https://bsky.social",
+        ),
+        NetworkProfile(
+            network=Network.MASTODON, max_length=500, default_daily_cap=6, names_server=True
+        ),
+        NetworkProfile(
+            network=Network.LINKEDIN, max_length=3000, default_daily_cap=2, needs_app=True
+        ),
         NetworkProfile(
             network=Network.X,
             max_length=280,
             link_length=23,
             default_daily_cap=5,
             forbids_similar_posts=True,
+            needs_app=True,
         ),
         NetworkProfile(
             network=Network.FACEBOOK,
             max_length=63206,
             default_daily_cap=3,
             company_pages_only=True,
+            needs_app=True,
         ),
         NetworkProfile(
             network=Network.INSTAGRAM,
             max_length=2200,
             default_daily_cap=2,
             company_pages_only=True,
+            needs_app=True,
         ),
-        NetworkProfile(network=Network.OUTBOX, max_length=500, default_daily_cap=10),
+        NetworkProfile(
+            network=Network.OUTBOX,
+            max_length=500,
+            default_daily_cap=10,
+            connect_method=ConnectMethod.DEVELOPMENT,
+        ),
     )
 }
 

@@ -5,8 +5,12 @@ connector; the steps shared by every network (``mark_needs_reconnect``,
 ``mark_reconnected``, ``disconnect_account``) live here so those flows reuse them.
 """
 
-from datetime import datetime
-from typing import Any
+import base64
+import hashlib
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,11 +21,23 @@ from django.utils.translation import gettext as _
 
 from chorus.audit.actions import AuditAction
 from chorus.audit.services import record_member_action
-from chorus.networks.models import AccountStatus, ConnectedAccount
-from chorus.networks.networks import Network
+from chorus.networks import selectors
+from chorus.networks.connectors import get_connector
+from chorus.networks.connectors.base import (
+    Connection,
+    ConnectorError,
+    Credentials,
+    OAuthConnector,
+    PasswordConnector,
+)
+from chorus.networks.http import check_server
+from chorus.networks.models import AccountStatus, ConnectedAccount, NetworkApp
+from chorus.networks.networks import ConnectMethod, Network, NetworkProfile, profile_for
 from chorus.notifications.models import NotificationKind
 from chorus.notifications.services import notify
+from chorus.orgs.access import check_capability
 from chorus.orgs.models import Membership
+from chorus.orgs.roles import Capability
 from chorus.publishing.models import Post, PostState
 from chorus.publishing.services import cancel_pending_posts
 
@@ -93,7 +109,10 @@ def reconnect_account(
 
 
 def mark_reconnected(
-    *, account: ConnectedAccount, credentials: str | None = None, now: datetime | None = None
+    *,
+    account: ConnectedAccount,
+    credentials: Credentials | None = None,
+    now: datetime | None = None,
 ) -> int:
     """The account works again: its overdue posts become due at once. Returns how many."""
     now = now or timezone.now()
@@ -104,6 +123,8 @@ def mark_reconnected(
     }
     if credentials is not None:
         updates["credentials"] = credentials
+        updates["token_expires_at"] = credentials.expires_at
+        updates["expiry_reminders_sent"] = 0
     ConnectedAccount.objects.filter(pk=account.pk).update(**updates)
     for field, value in updates.items():
         setattr(account, field, value)
@@ -161,7 +182,8 @@ def disconnect_account(
             status=AccountStatus.DISCONNECTED,
             status_reason="",
             status_changed_at=now,
-            credentials="",
+            credentials=Credentials(),
+            token_expires_at=None,
             takes_part=False,
         )
         account.refresh_from_db()
@@ -232,3 +254,302 @@ def _cancel_posts_of(account: ConnectedAccount, *, reason: str, now: datetime | 
             url=accounts_page_url(member=account.member),
         )
     return cancelled
+
+
+# Connecting real networks
+
+
+# How long a member has to sign in on the network before the attempt is forgotten.
+AUTHORIZATION_TIMEOUT = timedelta(minutes=10)
+
+
+def _connectable_profile(by: Membership, network: str, method: ConnectMethod) -> NetworkProfile:
+    profile = next(
+        (p for p in selectors.connectable_networks(member=by) if p.network == network), None
+    )
+    if profile is None or profile.connect_method != method:
+        raise ValidationError(_("Your organisation does not offer this network in Chorus."))
+    return profile
+
+
+def _server_for(profile: NetworkProfile, server: str) -> str:
+    if not profile.names_server:
+        return ""
+    server = server.strip() or profile.default_server
+    if not server:
+        raise ValidationError({"server": _("Give your server's address, such as mastodon.social.")})
+    try:
+        return check_server(server)
+    except ValidationError as error:
+        raise ValidationError({"server": error.messages}) from None
+
+
+def connect_account(
+    *,
+    by: Membership,
+    network: str,
+    connection: Connection,
+    owned_by_company: bool = False,
+    now: datetime | None = None,
+) -> ConnectedAccount:
+    """Record an account the member just signed in to; signing in again reconnects it.
+
+    A new account does not take part in the programme until its owner chooses it.
+    """
+    if owned_by_company:
+        check_capability(by, Capability.MANAGE_SETTINGS)
+    elif profile_for(network).company_pages_only:
+        raise ValidationError(_("Chorus posts to this network only for company pages."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        existing = (
+            ConnectedAccount.objects.select_for_update()
+            .filter(member=by, network=network, external_id=connection.external_id)
+            .exclude(status=AccountStatus.DISCONNECTED)
+            .first()
+        )
+        if existing is not None:
+            return _reconnect_with(by, existing, connection, now=now)
+        account = ConnectedAccount.objects.create(
+            organisation=by.organisation,
+            member=by,
+            network=network,
+            external_id=connection.external_id,
+            handle=connection.handle[:255],
+            display_name=connection.display_name[:255],
+            server=connection.server,
+            owned_by_company=owned_by_company,
+            credentials=connection.credentials,
+            token_expires_at=connection.credentials.expires_at,
+            connected_at=now,
+            status_changed_at=now,
+        )
+        record_member_action(
+            by,
+            AuditAction.ACCOUNT_CONNECTED,
+            account,
+            after={**_settings_of(account), "owned_by_company": owned_by_company},
+        )
+    return account
+
+
+def _reconnect_with(
+    by: Membership, account: ConnectedAccount, connection: Connection, *, now: datetime
+) -> ConnectedAccount:
+    was = account.status
+    mark_reconnected(account=account, credentials=connection.credentials, now=now)
+    changed = {"handle": connection.handle[:255], "display_name": connection.display_name[:255]}
+    ConnectedAccount.objects.filter(pk=account.pk).update(**changed)
+    for field, value in changed.items():
+        setattr(account, field, value)
+    record_member_action(
+        by,
+        AuditAction.ACCOUNT_RECONNECTED,
+        account,
+        before={"status": was},
+        after={"status": account.status},
+    )
+    return account
+
+
+def connect_with_password(
+    *,
+    by: Membership,
+    network: str,
+    server: str,
+    identifier: str,
+    password: str,
+    now: datetime | None = None,
+) -> ConnectedAccount:
+    """Connect with an app password (Bluesky). The password itself is never stored."""
+    profile = _connectable_profile(by, network, ConnectMethod.APP_PASSWORD)
+    server_url = _server_for(profile, server)
+    identifier = identifier.strip().lstrip("@")
+    errors = {}
+    if not identifier:
+        errors["identifier"] = _("Give your handle or the email address you sign in with.")
+    if not password.strip():
+        errors["password"] = _("Give an app password you created for Chorus.")
+    if errors:
+        raise ValidationError(errors)
+    connector = get_connector(network)
+    assert isinstance(connector, PasswordConnector)
+    try:
+        connection = connector.connect_with_password(
+            server=server_url, identifier=identifier, password=password.strip()
+        )
+    except ConnectorError as error:
+        raise ValidationError(
+            _("%(network)s did not accept this sign-in: %(reason)s")
+            % {"network": profile.network.label, "reason": error.reason}
+        ) from None
+    return connect_account(by=by, network=network, connection=connection, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PendingAuthorization:
+    """A sign-in on a network that has started and not yet come back.
+
+    Kept in the member's own session (never in the page) until the network calls back.
+    """
+
+    organisation_id: int
+    member_id: int
+    network: str
+    server: str
+    state: str
+    code_verifier: str
+    redirect_uri: str
+    started_at: str
+    company_page: bool = False
+
+    def to_session(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_session(cls, data: dict[str, Any]) -> Self:
+        return cls(**data)
+
+    def has_expired(self, now: datetime) -> bool:
+        return datetime.fromisoformat(self.started_at) + AUTHORIZATION_TIMEOUT < now
+
+
+def _code_challenge(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def _app_for(by: Membership, network: str) -> NetworkApp | None:
+    return NetworkApp.objects.filter(organisation=by.organisation, network=network).first()
+
+
+def start_authorization(
+    *,
+    by: Membership,
+    network: str,
+    server: str = "",
+    redirect_uri: str,
+    now: datetime | None = None,
+) -> tuple[str, PendingAuthorization]:
+    """Where to send the member to sign in on the network, and what to keep until it returns."""
+    profile = _connectable_profile(by, network, ConnectMethod.OAUTH)
+    server_url = _server_for(profile, server)
+    app = _app_for(by, network)
+    connector = get_connector(network)
+    assert isinstance(connector, OAuthConnector)
+    pending = PendingAuthorization(
+        organisation_id=by.organisation_id,
+        member_id=by.pk,
+        network=network,
+        server=server_url,
+        state=secrets.token_urlsafe(32),
+        code_verifier=secrets.token_urlsafe(64),
+        redirect_uri=redirect_uri,
+        started_at=(now or timezone.now()).isoformat(),
+        company_page=profile.company_pages_only,
+    )
+    try:
+        url = connector.authorization_url(
+            app=app.credentials if app else None,
+            server=server_url,
+            redirect_uri=redirect_uri,
+            state=pending.state,
+            code_challenge=_code_challenge(pending.code_verifier),
+        )
+    except ConnectorError as error:
+        raise ValidationError(
+            _("Chorus could not start signing in to %(network)s: %(reason)s")
+            % {"network": profile.network.label, "reason": error.reason}
+        ) from None
+    return url, pending
+
+
+def complete_authorization(
+    *,
+    by: Membership,
+    pending: PendingAuthorization,
+    state: str,
+    code: str,
+    error: str = "",
+    now: datetime | None = None,
+) -> Connection:
+    """Exchange the network's answer for the account's identity and credentials.
+
+    Refuses answers that do not belong to this member's own sign-in (a forged or
+    replayed callback) and sign-ins left too long.
+    """
+    now = now or timezone.now()
+    if not secrets.compare_digest(pending.state, state) or pending.member_id != by.pk:
+        raise ValidationError(_("This sign-in did not start here. Start connecting again."))
+    if pending.has_expired(now):
+        raise ValidationError(_("Signing in took too long. Start connecting again."))
+    label = profile_for(pending.network).network.label
+    if error or not code:
+        raise ValidationError(
+            _("%(network)s did not connect the account (%(reason)s).")
+            % {"network": label, "reason": error or _("no answer")}
+        )
+    app = _app_for(by, pending.network)
+    connector = get_connector(pending.network)
+    assert isinstance(connector, OAuthConnector)
+    try:
+        return connector.complete_authorization(
+            app=app.credentials if app else None,
+            server=pending.server,
+            redirect_uri=pending.redirect_uri,
+            code=code,
+            code_verifier=pending.code_verifier,
+        )
+    except ConnectorError as failure:
+        raise ValidationError(
+            _("%(network)s did not connect the account: %(reason)s")
+            % {"network": label, "reason": failure.reason}
+        ) from None
+
+
+def update_network_app(
+    *,
+    by: Membership,
+    network: str,
+    enabled: bool,
+    client_id: str = "",
+    client_secret: str | None = None,
+    now: datetime | None = None,
+) -> NetworkApp:
+    """Turn a network on or off for the organisation, with its own app's client.
+
+    ``client_secret=None`` keeps the stored secret (forms never show it back).
+    """
+    check_capability(by, Capability.MANAGE_SETTINGS)
+    profile = profile_for(network)
+    if network == Network.OUTBOX:
+        raise ValidationError(_("The development outbox is switched on or off by the server."))
+    client_id = client_id.strip()
+    app = _app_for(by, network) or NetworkApp(organisation=by.organisation, network=network)
+    before = (
+        {"enabled": app.enabled, "client_id": app.client_id, "has_secret": bool(app.client_secret)}
+        if app.pk
+        else None
+    )
+    secret = app.client_secret if client_secret is None else client_secret.strip()
+    if profile.needs_app and enabled and not (client_id and secret):
+        raise ValidationError(
+            {
+                "client_id": _(
+                    "%(network)s needs your app's client ID and secret before members can connect."
+                )
+                % {"network": profile.network.label}
+            }
+        )
+    app.enabled, app.client_id, app.client_secret = enabled, client_id, secret
+    app.updated_at = now or timezone.now()
+    with transaction.atomic():
+        app.save()
+        record_member_action(
+            by,
+            AuditAction.NETWORK_APP_CHANGED,
+            app,
+            before=before,
+            after={"enabled": app.enabled, "client_id": app.client_id, "has_secret": bool(secret)},
+        )
+    return app

@@ -9,6 +9,7 @@ What each kind reads from its params (optional ones in brackets):
 - post_published: network
 - post_failed: [network], [reason]
 - account_needs_reconnect: account, [network]
+- account_expires_soon: account, [network], [expires_at: ISO 8601]
 - posts_cancelled: count, [reason]
 - rally_fired, rally_missed: rally
 - campaign_review: campaign (or name), [decision: approved / changes_requested]
@@ -16,8 +17,10 @@ What each kind reads from its params (optional ones in brackets):
 """
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -105,6 +108,36 @@ def _account_needs_reconnect(params: Params) -> str:
     }
 
 
+def _expiry_date(params: Params) -> str:
+    """The day the connection expires, in the reader's time zone; empty if not known."""
+    try:
+        moment = datetime.fromisoformat(_text(params, "expires_at"))
+    except (MissingParam, ValueError):
+        return ""
+    if timezone.is_naive(moment):
+        return ""
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def _account_expires_soon(params: Params) -> str:
+    network, day = _network(params), _expiry_date(params)
+    names = {"network": network, "account": _text(params, "account", "handle"), "date": day}
+    if network and day:
+        return (
+            _(
+                "Your %(network)s account %(account)s stops working on %(date)s unless you "
+                "reconnect it before then."
+            )
+            % names
+        )
+    if network:
+        return (
+            _("Your %(network)s account %(account)s stops working soon unless you reconnect it.")
+            % names
+        )
+    return _("Your account %(account)s stops working soon unless you reconnect it.") % names
+
+
 def _posts_cancelled(params: Params) -> str:
     count, reason = _count(params), _optional_text(params, "reason")
     if reason:
@@ -160,6 +193,7 @@ MESSAGES: dict[str, Callable[[Params], str]] = {
     NotificationKind.POST_PUBLISHED: _post_published,
     NotificationKind.POST_FAILED: _post_failed,
     NotificationKind.ACCOUNT_NEEDS_RECONNECT: _account_needs_reconnect,
+    NotificationKind.ACCOUNT_EXPIRES_SOON: _account_expires_soon,
     NotificationKind.POSTS_CANCELLED: _posts_cancelled,
     NotificationKind.RALLY_FIRED: _rally_fired,
     NotificationKind.RALLY_MISSED: _rally_missed,
@@ -189,7 +223,10 @@ def subject_for(*, kind: str, params: object) -> str:
     if isinstance(params, Mapping):
         if kind == NotificationKind.POST_FAILED:
             return _failed_subject(params)
-        if kind == NotificationKind.ACCOUNT_NEEDS_RECONNECT:
+        if kind in (
+            NotificationKind.ACCOUNT_NEEDS_RECONNECT,
+            NotificationKind.ACCOUNT_EXPIRES_SOON,
+        ):
             return _reconnect_subject(params)
     return message_for(kind=kind, params=params)
 
@@ -220,6 +257,7 @@ ACTIONS: dict[str, Callable[[], str]] = {
     NotificationKind.POST_PUBLISHED: lambda: _("See your post"),
     NotificationKind.POST_FAILED: lambda: _("See the post and try again"),
     NotificationKind.ACCOUNT_NEEDS_RECONNECT: lambda: _("Reconnect the account"),
+    NotificationKind.ACCOUNT_EXPIRES_SOON: lambda: _("Reconnect the account"),
     NotificationKind.POSTS_CANCELLED: lambda: _("See your posts"),
     NotificationKind.RALLY_FIRED: lambda: _("See the rally"),
     NotificationKind.RALLY_MISSED: lambda: _("See the rally"),

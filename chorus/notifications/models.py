@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     POST_PUBLISHED = "post_published", _("Post published")
     POST_FAILED = "post_failed", _("Post failed")
     ACCOUNT_NEEDS_RECONNECT = "account_needs_reconnect", _("Account needs reconnecting")
+    ACCOUNT_EXPIRES_SOON = "account_expires_soon", _("Account connection expires soon")
     POSTS_CANCELLED = "posts_cancelled", _("Posts cancelled")
     RALLY_FIRED = "rally_fired", _("Rally goal reached")
     RALLY_MISSED = "rally_missed", _("Rally goal missed")

@@ -137,3 +137,22 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PostMetrics(models.Model):
+    """What the network last said about a published post, refreshed with backoff."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="metrics")
+    likes = models.PositiveIntegerField(default=0)
+    reposts = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    impressions = models.PositiveIntegerField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    next_refresh_at = models.DateTimeField(default=timezone.now, db_index=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "post metrics"
+
+    def __str__(self) -> str:
+        return f"Metrics of post {self.post_id}"

@@ -8,8 +8,10 @@ a second post on a network that honours it.
 """
 
 import logging
+import mimetypes
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -19,10 +21,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chorus.core.workflow import TransitionNotAllowed
+from chorus.governance.services import gate_before_publishing
 from chorus.networks.connectors import get_connector
 from chorus.networks.connectors.base import (
     AuthError,
     ConnectorError,
+    NotSupported,
     OutgoingPost,
     PermanentError,
     PublishedPost,
@@ -68,18 +72,15 @@ def publish_post(*, post_id: int, now: datetime | None = None) -> Post:
     account to be reconnected is returned untouched.
     """
     now = now or timezone.now()
-    post = _load(post_id)
-    if not _is_due(post, now=now):
-        return post  # most calls end here, without taking a write lock
-    with translation.override(_owners_language(post)):
-        post, attempt = _claim(post_id=post_id, now=now)
-        if attempt is not None:
+    post, attempt = _claim(post_id=post_id, now=now)
+    if attempt is not None:
+        with translation.override(_owners_language(post)):
             _send(post, attempt=attempt, now=now)
     return post
 
 
 def _load(post_id: int, *, lock: bool = False) -> Post:
-    posts = Post.objects.select_related("account", "member__user", "organisation")
+    posts = Post.objects.select_related("account", "member__user", "organisation", "activity")
     if lock:
         posts = posts.select_for_update(of=("self",))
     return posts.get(pk=post_id)
@@ -102,21 +103,33 @@ def _claim(*, post_id: int, now: datetime) -> tuple[Post, PublishAttempt | None]
         post = _load(post_id, lock=True)
         if not _is_due(post, now=now):
             return post, None
-        refusal = _refusal(post)
-        if refusal is not None:
-            _refuse(post, refusal=refusal, now=now)
-            return post, None
-        try:
-            # Conditional on the state: of two workers racing here, one wins.
-            POST_WORKFLOW.apply(
-                post,
-                "claim",
-                publishing_started_at=now,
-                attempt_count=post.attempt_count + 1,
-            )
-        except TransitionNotAllowed:
-            return post, None
-        return post, PublishAttempt.objects.create(post=post, started_at=now)
+        with translation.override(_owners_language(post)):
+            return _claim_due(post, now=now)
+
+
+def _claim_due(post: Post, *, now: datetime) -> tuple[Post, PublishAttempt | None]:
+    refusal = _refusal(post)
+    if refusal is not None:
+        _refuse(post, refusal=refusal, now=now)
+        return post, None
+    # The exact text, checked once more against the compliance rules as they stand now.
+    gate = gate_before_publishing(post=post, now=now)
+    if gate.refusal is not None:
+        _refuse(post, refusal=gate.refusal, now=now)
+        return post, None
+    if gate.hold:
+        return post, None
+    try:
+        # Conditional on the state: of two workers racing here, one wins.
+        POST_WORKFLOW.apply(
+            post,
+            "claim",
+            publishing_started_at=now,
+            attempt_count=post.attempt_count + 1,
+        )
+    except TransitionNotAllowed:
+        return post, None
+    return post, PublishAttempt.objects.create(post=post, started_at=now)
 
 
 def _is_due(post: Post, *, now: datetime) -> bool:
@@ -176,10 +189,13 @@ def _refuse(post: Post, *, refusal: str, now: datetime) -> None:
 def _send(post: Post, *, attempt: PublishAttempt, now: datetime) -> None:
     account = post.account
     assert account is not None
-    outgoing = OutgoingPost(
-        text=post.text, link_url=post.link_url, idempotency_key=str(post.idempotency_key)
-    )
     try:
+        outgoing = OutgoingPost(
+            text=post.text,
+            link_url=post.link_url,
+            idempotency_key=str(post.idempotency_key),
+            **_image_of(post),
+        )
         published = get_connector(post.network).publish(account, outgoing)
     except RateLimited as error:
         _rate_limited(post, attempt=attempt, error=error, now=now)
@@ -212,6 +228,17 @@ def _send(post: Post, *, attempt: PublishAttempt, now: datetime) -> None:
         with transaction.atomic():
             if _published(post, published=published, now=now):
                 _finish(attempt, outcome=AttemptOutcome.PUBLISHED, now=now)
+
+
+def _image_of(post: Post) -> dict[str, Any]:
+    """The activity's image, if it has one, as a connector takes it."""
+    activity = post.activity
+    if activity is None or not activity.image:
+        return {}
+    with activity.image.open("rb") as image:
+        content = image.read()
+    content_type = mimetypes.guess_type(activity.image.name or "")[0] or "application/octet-stream"
+    return {"image": content, "image_alt": activity.image_alt, "image_content_type": content_type}
 
 
 def _finish(
@@ -421,6 +448,10 @@ def recover_interrupted_posts(
     for post in stuck:
         try:
             found = _find_published(post)
+        except NotSupported:
+            # This app may not read posts back (LinkedIn without r_member_social); its
+            # connector recognises the repeat when publishing instead.
+            found = None
         except (ConnectorError, ImproperlyConfigured):
             # Cannot tell whether it went out; sending again blindly could post twice.
             logger.warning("Cannot check interrupted post %s yet", post.pk, exc_info=True)

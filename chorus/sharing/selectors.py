@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from chorus.campaigns.models import Activity, ActivityKind, Campaign, CampaignState, Suggestion
 from chorus.campaigns.workflow import VISIBLE_TO_EMPLOYEES
+from chorus.core.db import any_of
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.networks import PROFILES
 from chorus.orgs.models import Membership, Organisation
@@ -316,14 +317,14 @@ def posts_with_times(*, member: Membership, now: datetime) -> QuerySet[Post]:
 
 def posts_with_times_of(*, member_ids: Iterable[int], now: datetime) -> QuerySet[Post]:
     """``posts_with_times`` for many members in one query."""
-    return Post.objects.filter(member_id__in=list(member_ids)).filter(_holds_time(now))
+    return Post.objects.filter(member_id__in=any_of(list(member_ids))).filter(_holds_time(now))
 
 
 def participant_ids(*, member_ids: Iterable[int]) -> set[int]:
     """Which of these members are in the programme (have an open consent)."""
     return set(
         ProgrammeConsent.objects.filter(
-            member_id__in=list(member_ids), left_at__isnull=True
+            member_id__in=any_of(list(member_ids)), left_at__isnull=True
         ).values_list("member_id", flat=True)
     )
 

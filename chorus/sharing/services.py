@@ -12,13 +12,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,12 @@ from django.utils.translation import ngettext
 
 from chorus.audit.actions import AuditAction
 from chorus.audit.services import record_event
-from chorus.campaigns.models import Activity, CampaignState
+from chorus.campaigns.models import Activity, ActivityKind, CampaignState
+from chorus.core.db import any_of
+from chorus.governance import services as compliance
+from chorus.governance.compliance.engine import ComplianceResult
+from chorus.governance.models import Stage
+from chorus.links import services as links
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.networks import profile_for
 from chorus.networks.services import update_account_settings
@@ -436,15 +440,23 @@ def _check_account(member: Membership, account: ConnectedAccount, entry: FeedEnt
         )
 
 
+def post_link_url(*, member: Membership, activity: Activity, network: str) -> str:
+    """The link a post carries: for a shared page, the member's own tracked short link."""
+    if activity.kind == ActivityKind.SHARE_LINK and activity.link_url:
+        link = links.tracked_link_for(member=member, activity=activity, network=network)
+        return links.short_url(link)
+    return selectors.link_url_for(activity)
+
+
 def _checked_final_text(
-    text: str, *, advocacy: AdvocacySettings, activity: Activity, network: str
+    text: str, *, advocacy: AdvocacySettings, member: Membership, activity: Activity, network: str
 ) -> str:
     if not text.strip():
         raise ValidationError({"text": _("Write the post in your own words.")})
     final = final_text(
         _normalise_text(text),
         disclosure=advocacy.disclosure,
-        link_url=selectors.link_url_for(activity),
+        link_url=post_link_url(member=member, activity=activity, network=network),
     )
     over = -remaining(final, network=network)
     if over > 0:
@@ -478,6 +490,8 @@ class DraftPreview:
     final_text: str
     remaining: int
     originality: Originality
+    # The organisation's compliance rules on the final text, logged as a draft check.
+    compliance: ComplianceResult
 
     @property
     def over_by(self) -> int:
@@ -491,10 +505,17 @@ class DraftPreview:
 def preview_draft(*, entry: FeedEntry, account: ConnectedAccount, text: str) -> DraftPreview:
     member = entry.member
     advocacy = selectors.advocacy_settings_for(organisation=member.organisation)
+    link_url = post_link_url(member=member, activity=entry.activity, network=account.network)
     final = final_text(
-        text.replace("\r\n", "\n").strip(),
-        disclosure=advocacy.disclosure,
-        link_url=selectors.link_url_for(entry.activity),
+        text.replace("\r\n", "\n").strip(), disclosure=advocacy.disclosure, link_url=link_url
+    )
+    checked, _evaluation = compliance.evaluate(
+        organisation=member.organisation,
+        text=final,
+        network=account.network,
+        stage=Stage.DRAFT,
+        link_url=link_url,
+        member=member,
     )
     return DraftPreview(
         account=account,
@@ -503,6 +524,7 @@ def preview_draft(*, entry: FeedEntry, account: ConnectedAccount, text: str) -> 
         originality=check_originality(
             member=member, activity=entry.activity, account=account, text=text
         ),
+        compliance=checked,
     )
 
 
@@ -521,7 +543,9 @@ def approve_post(
     check_may_compose(member=member, entry=entry, now=now)
     _check_account(member, account, entry)
     advocacy = selectors.advocacy_settings_for(organisation=member.organisation)
-    final = _checked_final_text(text, advocacy=advocacy, activity=activity, network=account.network)
+    final = _checked_final_text(
+        text, advocacy=advocacy, member=member, activity=activity, network=account.network
+    )
     _check_originality(
         check_originality(member=member, activity=activity, account=account, text=text),
         acknowledged=acknowledge_similarity,
@@ -533,20 +557,26 @@ def approve_post(
         raise ValidationError(
             {"account": _("You already have a post of this on that account: see My posts.")}
         )
-    return Post.objects.create(
+    link_url = post_link_url(member=member, activity=activity, network=account.network)
+    checked = compliance.check_for_approval(
+        member=member, text=final, network=account.network, link_url=link_url, now=now
+    )
+    post = Post.objects.create(
         organisation=member.organisation,
         member=member,
         account=account,
         network=account.network,
         activity=activity,
         text=final,
-        link_url=selectors.link_url_for(activity),
+        link_url=link_url,
         approved_text_sha256=text_fingerprint(final),
         approved_at=now,
         signature=signature(text, ignore=advocacy.disclosure),
         state=PostState.APPROVED,
         created_at=now,
     )
+    compliance.route_approved_post(post=post, check=checked, now=now)
+    return post
 
 
 def edit_post(
@@ -570,11 +600,18 @@ def edit_post(
     _check_account(member, post.account, entry)
     advocacy = selectors.advocacy_settings_for(organisation=member.organisation)
     final = _checked_final_text(
-        text, advocacy=advocacy, activity=post.activity, network=post.account.network
+        text,
+        advocacy=advocacy,
+        member=member,
+        activity=post.activity,
+        network=post.account.network,
     )
     _check_originality(
         check_originality(member=member, activity=post.activity, account=post.account, text=text),
         acknowledged=acknowledge_similarity,
+    )
+    checked = compliance.check_for_approval(
+        member=member, text=final, network=post.account.network, link_url=post.link_url, now=now
     )
     changes = {
         "text": final,
@@ -587,14 +624,34 @@ def edit_post(
         raise ValidationError(_("This post changed meanwhile. Reload and try again."))
     for field, value in changes.items():
         setattr(post, field, value)
+    compliance.route_approved_post(post=post, check=checked, now=now)
     return post
 
 
 # Scheduling
 
 
+class Schedulable(Protocol):
+    """What scheduling checks of a post: a ``Post``, or a ``_SpreadRow`` read for bulk work."""
+
+    @property
+    def member_id(self) -> int | None: ...
+
+    @property
+    def account(self) -> ConnectedAccount | None: ...
+
+    @property
+    def activity(self) -> Activity | None: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def text_is_as_approved(self) -> bool: ...
+
+
 def _schedule_problem(
-    post: Post, *, member_pk: int, participant: bool, now: datetime
+    post: Schedulable, *, member_pk: int, participant: bool, now: datetime
 ) -> str | None:
     """Why ``post`` cannot be scheduled now (None: it can), given whether its member takes part."""
     if post.member_id != member_pk:
@@ -631,7 +688,7 @@ def _check_may_schedule(member: Membership, post: Post, now: datetime) -> None:
         raise ValidationError(problem)
 
 
-def _post_title(post: Post) -> str:
+def _post_title(post: Schedulable) -> str:
     return post.activity.title if post.activity is not None else post.text[:40]
 
 
@@ -776,7 +833,7 @@ def _check_window(
         raise ValidationError(errors)
 
 
-def _spread_item(post: Post) -> spread.Item:
+def _spread_item(post: "_SpreadRow") -> spread.Item:
     assert post.account is not None  # _schedule_problem made sure
     return spread.Item(
         key=post.pk,
@@ -785,7 +842,7 @@ def _spread_item(post: Post) -> spread.Item:
     )
 
 
-def _daily_caps(posts: Iterable[Post]) -> dict[int, int]:
+def _daily_caps(posts: Iterable["_SpreadRow"]) -> dict[int, int]:
     return {
         post.account.pk: post.account.effective_daily_cap
         for post in posts
@@ -883,41 +940,68 @@ def _lock_schedules(member_ids: Sequence[int]) -> dict[int, ZoneInfo]:
     """
     locked = (
         Membership.objects.select_for_update(of=("self",))
-        .filter(pk__in=member_ids)
+        .filter(pk__in=any_of(member_ids))
         .order_by("pk")
         .values_list("pk", "user__time_zone", "organisation__default_time_zone")
     )
     return {pk: ZoneInfo(own or default) for pk, own, default in locked}
 
 
-def _any_of(ids: Sequence[int]) -> Sequence[int] | RawSQL:
-    """What ``pk__in`` needs for many ids: on PostgreSQL one array, not a parameter each."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
-    return ids
+@dataclass(slots=True, kw_only=True)
+class _SpreadRow:
+    """What spreading reads of a post: plain values, far cheaper than a model instance
+    when a batch holds a hundred thousand posts.
+    """
+
+    pk: int
+    member_id: int | None
+    state: str
+    text: str
+    approved_text_sha256: str
+    activity_id: int | None
+    account: ConnectedAccount | None
+    activity: Activity | None
+
+    @property
+    def text_is_as_approved(self) -> bool:
+        return text_fingerprint(self.text) == self.approved_text_sha256
 
 
-def _posts_to_spread(post_ids: Sequence[int]) -> dict[int, Post]:
+def _posts_to_spread(post_ids: Sequence[int]) -> dict[int, _SpreadRow]:
     """The posts with their accounts, activities and campaigns, each loaded once."""
-    posts = list(
-        Post.objects.filter(pk__in=_any_of(post_ids)).only(
-            "member_id", "account_id", "activity_id", "state", "text", "approved_text_sha256"
+    rows = list(
+        Post.objects.filter(pk__in=any_of(post_ids)).values_list(
+            "pk",
+            "member_id",
+            "account_id",
+            "activity_id",
+            "state",
+            "text",
+            "approved_text_sha256",
         )
     )
-    accounts = ConnectedAccount.objects.in_bulk(
-        {post.account_id for post in posts if post.account_id is not None}
-    )
+    accounts = {
+        account.pk: account
+        for account in ConnectedAccount.objects.filter(
+            pk__in=any_of({row[2] for row in rows if row[2] is not None})
+        )
+    }
     activities = Activity.objects.select_related("campaign").in_bulk(
-        {post.activity_id for post in posts if post.activity_id is not None}
+        {row[3] for row in rows if row[3] is not None}
     )
-    account_field, activity_field = (
-        Post._meta.get_field("account"),
-        Post._meta.get_field("activity"),
-    )
-    for post in posts:
-        account_field.set_cached_value(post, accounts.get(post.account_id))
-        activity_field.set_cached_value(post, activities.get(post.activity_id))
-    return {post.pk: post for post in posts}
+    return {
+        pk: _SpreadRow(
+            pk=pk,
+            member_id=member_id,
+            state=state,
+            text=text,
+            approved_text_sha256=approved,
+            activity_id=activity_id,
+            account=accounts.get(account_id) if account_id is not None else None,
+            activity=activities.get(activity_id) if activity_id is not None else None,
+        )
+        for pk, member_id, account_id, activity_id, state, text, approved in rows
+    }
 
 
 def _taken_by_member(member_ids: Sequence[int], now: datetime) -> dict[int, list[spread.Taken]]:
@@ -936,7 +1020,7 @@ def _plan_request(
     outcome: SpreadOutcome,
     *,
     time_zone: ZoneInfo | None,
-    posts_by_pk: Mapping[int, Post],
+    posts_by_pk: Mapping[int, _SpreadRow],
     participant: bool,
     taken: Sequence[spread.Taken],
     now: datetime,
@@ -1068,7 +1152,7 @@ def _mark_scheduled_in_bulk(pairs: set[tuple[int, int]], now: datetime) -> None:
     ]
     if entry_ids:
         FeedEntry.objects.filter(
-            pk__in=_any_of(entry_ids), state__in=(FeedState.NEW, FeedState.SKIPPED)
+            pk__in=any_of(entry_ids), state__in=(FeedState.NEW, FeedState.SKIPPED)
         ).update(state=FeedState.SCHEDULED, updated_at=now)
 
 

@@ -12,6 +12,7 @@ from chorus.campaigns.models import Suggestion
 from chorus.core.feedback import report_outcome
 from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
+from chorus.governance.selectors import is_awaiting_review as awaiting_review
 from chorus.networks.models import ConnectedAccount
 from chorus.orgs.decorators import MemberRequest, member_view
 from chorus.orgs.roles import Capability
@@ -304,7 +305,12 @@ def _approve(
     except ValidationError as error:
         add_validation_errors(form, error)
         return None
-    if editing is not None:
+    if awaiting_review(post=post):
+        messages.info(
+            request,
+            _("Approved, and sent to a reviewer first: it goes out only once they agree."),
+        )
+    elif editing is not None:
         messages.success(request, _("Your new text is approved."))
     elif post_now:
         try:

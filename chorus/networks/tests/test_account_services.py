@@ -9,6 +9,7 @@ from chorus.audit.actions import AuditAction
 from chorus.audit.models import AuditEvent
 from chorus.conftest import make_member
 from chorus.networks import services
+from chorus.networks.connectors.base import Credentials
 from chorus.networks.models import AccountStatus
 from chorus.notifications.models import Notification, NotificationKind
 from chorus.orgs.roles import Role
@@ -39,10 +40,16 @@ def test_mark_reconnected_brings_overdue_posts_forward_and_keeps_new_credentials
     failed = scheduled_post(account, at=T0, state=PostState.FAILED)
     now = T0 + timedelta(hours=3)
 
-    assert services.mark_reconnected(account=account, credentials="new-token", now=now) == 1
+    assert (
+        services.mark_reconnected(
+            account=account, credentials=Credentials(access_token="new-token"), now=now
+        )
+        == 1
+    )
 
     account.refresh_from_db()
-    assert (account.status, account.credentials) == (AccountStatus.ACTIVE, "new-token")
+    assert account.status == AccountStatus.ACTIVE
+    assert account.credentials.access_token == "new-token"
     for post, expected in ((overdue, now), (later, T0 + timedelta(days=1)), (failed, None)):
         post.refresh_from_db()
         assert post.next_attempt_at == expected

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chorus.audit.models import AuditEvent
 from chorus.conftest import make_member
+from chorus.networks.connectors.base import Credentials
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.notifications.models import Notification, NotificationKind
 from chorus.orgs.roles import Role
@@ -21,7 +22,7 @@ ACCOUNTS = "/o/acme/accounts/"
 def account(employee):
     join_programme(employee)
     account = connect(employee)
-    account.credentials = "secret-token"
+    account.credentials = Credentials(access_token="secret-token")
     account.daily_cap = 4
     account.save()
     return account
@@ -47,9 +48,11 @@ def test_lists_the_members_own_accounts_with_status_and_choices(account, employe
     assert "Takes part in the programme" in html
     assert "at most 4 posts a day" in html
     assert "posts are recorded in Chorus, not sent to any network" in html
-    assert (
-        "Bluesky, Mastodon, LinkedIn, X, Facebook, Instagram accounts is not available yet" in html
-    )
+    # Networks needing the organisation's own app stay hidden until it is configured.
+    assert 'href="/o/acme/accounts/connect/bluesky/"' in html
+    assert 'action="/o/acme/accounts/connect/mastodon/start/"' in html
+    assert "/connect/linkedin/" not in html
+    assert "/connect/facebook/" not in html
 
 
 @pytest.mark.django_db
@@ -73,7 +76,7 @@ def test_an_account_needing_reconnection_shows_why_and_how(account, employee, lo
     assert "Token revoked" in html
     assert f'action="/o/acme/accounts/{account.pk}/reconnect/"' in html
     assert f'action="/o/acme/accounts/{bluesky.pk}/reconnect/"' not in html
-    assert "Reconnecting a Bluesky account from Chorus is not available yet." in html
+    assert "Reconnect Bluesky @erin.bsky.social" in html
 
 
 @pytest.mark.django_db
@@ -132,7 +135,7 @@ def test_disconnect_cancels_waiting_posts_in_the_same_request(account, employee,
 
     account.refresh_from_db()
     assert account.status == AccountStatus.DISCONNECTED
-    assert account.credentials == ""
+    assert account.credentials.is_empty
     assert account.takes_part is False
     for post, state in (
         (waiting, PostState.CANCELLED),

@@ -11,6 +11,11 @@ FULL_PARAMS = {
     NotificationKind.POST_PUBLISHED: {"network": "linkedin"},
     NotificationKind.POST_FAILED: {"network": "linkedin", "reason": "The token expired"},
     NotificationKind.ACCOUNT_NEEDS_RECONNECT: {"account": "@erin", "network": "bluesky"},
+    NotificationKind.ACCOUNT_EXPIRES_SOON: {
+        "account": "erin-l",
+        "network": "linkedin",
+        "expires_at": "2026-07-03T10:00:00+00:00",
+    },
     NotificationKind.POSTS_CANCELLED: {"count": 2},
     NotificationKind.RALLY_FIRED: {"rally": "Hiring week"},
     NotificationKind.RALLY_MISSED: {"rally": "Hiring week"},
@@ -24,6 +29,10 @@ EXPECTED_EN = {
     NotificationKind.POST_FAILED: "Your post on LinkedIn could not be published: The token expired",
     NotificationKind.ACCOUNT_NEEDS_RECONNECT: (
         "Reconnect your Bluesky account @erin: Chorus can no longer post with it."
+    ),
+    NotificationKind.ACCOUNT_EXPIRES_SOON: (
+        "Your LinkedIn account erin-l stops working on July 3, 2026 unless you reconnect it "
+        "before then."
     ),
     NotificationKind.POSTS_CANCELLED: "2 posts that had not gone out yet were cancelled.",
     NotificationKind.RALLY_FIRED: (

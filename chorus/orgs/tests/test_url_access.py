@@ -18,6 +18,8 @@ from django.utils import timezone
 from chorus.accounts.models import User
 from chorus.api import services as api_services
 from chorus.campaigns.models import Activity, ActivityKind, Campaign, CampaignState, Suggestion
+from chorus.governance import services as governance_services
+from chorus.links import services as link_services
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.notifications.models import Notification, NotificationKind
 from chorus.orgs import services
@@ -54,7 +56,8 @@ def _parameters(name: str) -> list[str]:
 
 
 ORG_ROUTES = sorted(name for name in ROUTES if "org" in _parameters(name))
-ID_ROUTES = [name for name in ORG_ROUTES if set(_parameters(name)) - {"org"}]
+# A network's name is not an object of any organisation: those URLs take no ids.
+ID_ROUTES = [name for name in ORG_ROUTES if set(_parameters(name)) - {"org", "network"}]
 
 # Chorus URLs outside any organisation, and where their isolation is tested.
 NOT_ORG_SCOPED = {
@@ -94,6 +97,12 @@ ALLOWED_ROLES = {
     "networks:account_settings": EVERYONE,
     "networks:account_disconnect": EVERYONE,
     "networks:account_reconnect": EVERYONE,
+    "networks:connect_bluesky": EVERYONE,
+    "networks:connect_start": EVERYONE,
+    "networks:connect_callback": EVERYONE,
+    "networks:apps": OWNERS_AND_ADMINS,
+    # Company Pages are connected by those who manage the organisation.
+    "networks:choose_page": OWNERS_AND_ADMINS,
     "publishing:post": EVERYONE,
     "publishing:post_retry": EVERYONE,
 }
@@ -103,6 +112,7 @@ POST_ONLY |= {
     "networks:account_settings",
     "networks:account_disconnect",
     "networks:account_reconnect",
+    "networks:connect_start",
     "publishing:post_retry",
 }
 ALLOWED_ROLES |= {
@@ -186,6 +196,31 @@ POST_ONLY |= {
     "sharing:post_now",
     "sharing:post_reschedule",
 }
+COMPLIANCE_MANAGERS = frozenset({Role.OWNER, Role.ADMIN, Role.CONTENT_MANAGER})
+COMPLIANCE_REVIEWERS = frozenset({Role.OWNER, Role.ADMIN, Role.REVIEWER})
+ALLOWED_ROLES |= {
+    # Compliance rules are content managers' work; the reviewer queue is reviewers'.
+    "governance:rules": COMPLIANCE_MANAGERS,
+    "governance:rule_create": COMPLIANCE_MANAGERS,
+    "governance:rule_try": COMPLIANCE_MANAGERS,
+    "governance:rule_edit": COMPLIANCE_MANAGERS,
+    "governance:rule_delete": COMPLIANCE_MANAGERS,
+    "governance:reviews": COMPLIANCE_REVIEWERS,
+    "governance:review_decide": COMPLIANCE_REVIEWERS,
+    # Every member sees the reviews of their own posts only.
+    "governance:my_reviews": EVERYONE,
+}
+POST_ONLY |= {"governance:rule_delete", "governance:review_decide"}
+ALLOWED_ROLES |= {
+    # Every member sees their own links; campaign clicks and switching links off are for
+    # those who manage content; how links are built is an organisation setting.
+    "links:mine": EVERYONE,
+    "links:campaign": CAMPAIGN_MANAGERS,
+    "links:disable": CAMPAIGN_MANAGERS,
+    "links:enable": CAMPAIGN_MANAGERS,
+    "links:settings": OWNERS_AND_ADMINS,
+}
+POST_ONLY |= {"links:disable", "links:enable"}
 # A view that needs its object in a particular state takes it from another key of ids.
 ID_KEYS = {
     ("campaigns:pilot_feedback", "campaign_id"): "pilot_campaign_id",
@@ -193,6 +228,7 @@ ID_KEYS = {
     ("sharing:compose", "activity_id"): "feed_activity_id",
     ("sharing:preview", "activity_id"): "feed_activity_id",
     ("sharing:feed_entry", "activity_id"): "feed_activity_id",
+    ("links:enable", "link_id"): "disabled_link_id",
 }
 
 
@@ -201,6 +237,8 @@ def url(name: str, org: str, ids: dict[str, int]) -> str:
     for parameter in _parameters(name):
         if parameter == "org":
             value: object = org
+        elif parameter == "network":
+            value = "mastodon"
         elif ID_KEYS.get((name, parameter), parameter) in ids:
             value = ids[ID_KEYS.get((name, parameter), parameter)]
         else:
@@ -366,6 +404,42 @@ def sharing_objects(cast: dict[str, Membership]) -> dict[str, int]:
     return {"feed_activity_id": activity.pk}
 
 
+def link_objects(cast: dict[str, Membership]) -> dict[str, int]:
+    """The employee's tracked links for a shared page: one active, one disabled."""
+    campaign = Campaign.objects.create(
+        organisation=cast[Role.OWNER].organisation, name="Links", state=CampaignState.LIVE
+    )
+    activity = Activity.objects.create(
+        campaign=campaign, kind=ActivityKind.SHARE_LINK, title="Link", link_url="https://a.test/"
+    )
+    employee = cast[Role.EMPLOYEE]
+    active = link_services.tracked_link_for(member=employee, activity=activity, network="x")
+    disabled = link_services.tracked_link_for(member=employee, activity=activity, network="bluesky")
+    link_services.disable_link(by=cast[Role.CONTENT_MANAGER], link=disabled)
+    return {"link_id": active.pk, "disabled_link_id": disabled.pk}
+
+
+def governance_objects(cast: dict[str, Membership]) -> dict[str, int]:
+    """A compliance rule, and the employee's post waiting in the reviewer queue."""
+    rule = governance_services.create_rule(
+        by=cast[Role.CONTENT_MANAGER],
+        kind="banned_phrases",
+        name="Promises",
+        severity="review",
+        config={"terms": [{"text": "guaranteed"}]},
+    )
+    post = Post.objects.create(
+        organisation=rule.organisation,
+        member=cast[Role.EMPLOYEE],
+        network="outbox",
+        text="Guaranteed fun",
+        approved_text_sha256=text_fingerprint("Guaranteed fun"),
+        state=PostState.APPROVED,
+    )
+    review = governance_services.request_review(post=post)
+    return {"rule_id": rule.pk, "review_id": review.pk}
+
+
 TINY_GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
     b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
@@ -393,6 +467,8 @@ def ids(admin, employee, teams, cast, settings) -> dict[str, int]:
         **campaign_objects(cast),
         **rally_objects(cast),
         **sharing_objects(cast),
+        **governance_objects(cast),
+        **link_objects(cast),
         "token_id": api_services.create_token(by=admin, name="Deploy script").token.pk,
     }
 
@@ -539,6 +615,15 @@ READ_ONLY = {"orgs:home", "orgs:people", "audit:log"}
 READ_ONLY |= {"campaigns:list", "campaigns:detail", "campaigns:activity_image"}
 READ_ONLY |= {"campaigns:pilot_feedback"}
 READ_ONLY |= {"networks:accounts", "networks:outbox", "publishing:post"}
+# Starting or finishing a sign-in only touches the session; the hostile POST fills in no form.
+READ_ONLY |= {
+    "networks:connect_bluesky",
+    "networks:connect_start",
+    "networks:connect_callback",
+    "networks:apps",
+}
+# Without a sign-in held in the session there is no page to choose.
+READ_ONLY |= {"networks:choose_page"}
 # A member's own notifications and settings, and account deletion without the password.
 READ_ONLY |= {
     "notifications:list",
@@ -577,6 +662,21 @@ READ_ONLY |= {
     "sharing:post_now",
     "sharing:post_reschedule",
 }
+
+
+# Compliance pages whose forms the hostile POST cannot fill in, and read-only pages.
+READ_ONLY |= {
+    "governance:rules",
+    "governance:rule_create",
+    "governance:rule_try",
+    "governance:rule_edit",
+    "governance:reviews",
+    "governance:my_reviews",
+}
+
+
+# A member's own links, campaign totals, and link settings the hostile POST cannot fill in.
+READ_ONLY |= {"links:mine", "links:campaign", "links:settings"}
 
 
 @pytest.mark.parametrize("name", [name for name in ORG_ROUTES if name not in READ_ONLY])

@@ -14,6 +14,7 @@ from chorus.campaigns.models import (
     PilotFeedback,
     PilotReaction,
 )
+from chorus.networks.connectors.base import Credentials
 from chorus.networks.models import ConnectedAccount
 from chorus.notifications.models import DigestPreference, Notification, NotificationKind
 from chorus.orgs.models import Membership, Organisation
@@ -72,7 +73,7 @@ def store_everything(member: Membership, share: Activity, write: Activity, *, ta
         external_id=f"li-{tag}",
         handle=f"@{tag}",
         display_name=f"{tag} on LinkedIn",
-        credentials=f"SECRET-TOKEN-{tag}",
+        credentials=Credentials(access_token=f"SECRET-TOKEN-{tag}"),
         takes_part=True,
     )
     ProgrammeConsent.objects.create(

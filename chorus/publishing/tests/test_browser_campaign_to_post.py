@@ -17,6 +17,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from chorus.campaigns.models import Campaign, CampaignState, PilotFeedback
 from chorus.conftest import PASSWORD, make_member
+from chorus.links.models import TrackedLink
+from chorus.links.services import short_url
 from chorus.networks.models import ConnectedAccount, OutboxPost
 from chorus.orgs.models import Membership, Organisation, Team
 from chorus.orgs.roles import Role
@@ -60,11 +62,16 @@ def final(words: str, link: str = "") -> str:
     return f"{words}\n{link}\n\n{DISCLOSURE}" if link else f"{words}\n\n{DISCLOSURE}"
 
 
-EXPECTED = {
-    FIRST: final(OWN_WORDS[FIRST], FIRST_LINK),
-    SECOND: final(OWN_WORDS[SECOND]),
-    THIRD: final(OWN_WORDS[THIRD], THIRD_LINK),
-}
+LINKS = {FIRST: FIRST_LINK, THIRD: THIRD_LINK}
+
+
+def expected(title: str) -> str:
+    """The approved text; a shared page's link is the employee's own tracked short link."""
+    if title not in LINKS:
+        return final(OWN_WORDS[title])
+    link = TrackedLink.objects.get(activity__title=title)
+    assert link.target.startswith(f"{LINKS[title]}?utm_source=outbox&")
+    return final(OWN_WORDS[title], short_url(link))
 
 
 @pytest.fixture
@@ -163,8 +170,9 @@ def open_composer(page: Page, title: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
-def approve_own_words(page: Page, words: str, expected: str) -> None:
+def approve_own_words(page: Page, title: str) -> None:
     """Write in one's own words, see no warning and the exact text with disclosure, approve."""
+    words = OWN_WORDS[title]
     preview = page.locator("#composer-preview")
     page.get_by_label("Your post").fill(words)
     expect(preview.get_by_text("Your words are your own")).to_be_visible()
@@ -172,7 +180,7 @@ def approve_own_words(page: Page, words: str, expected: str) -> None:
     shown = preview.locator(".post-preview")
     expect(shown).to_contain_text(words)
     expect(shown).to_contain_text(DISCLOSURE)
-    assert shown.inner_text() == expected  # line breaks as they will be posted
+    assert shown.inner_text() == expected(title)  # line breaks as they will be posted
     page.get_by_role("button", name="Approve, schedule later").click()
     expect(page).to_have_url(re.compile(r"/o/acme/share/posts/$"))
     expect(messages(page)).to_contain_text("Approved. Choose when it goes out")
@@ -295,10 +303,10 @@ def test_a_campaign_becomes_three_published_posts(
         "the same as the suggested text"
     )
     assert not Post.objects.exists()
-    approve_own_words(page, OWN_WORDS[FIRST], EXPECTED[FIRST])
+    approve_own_words(page, FIRST)
     for title in (SECOND, THIRD):
         open_composer(page, title)
-        approve_own_words(page, OWN_WORDS[title], EXPECTED[title])
+        approve_own_words(page, title)
 
     approved = page.locator("section", has=page.get_by_role("heading", name="Approved, not yet"))
     expect(approved.locator(".post-item")).to_have_count(3)
@@ -358,5 +366,7 @@ def test_a_campaign_becomes_three_published_posts(
         record = OutboxPost.objects.get(idempotency_key=str(post.idempotency_key))
         assert record.text == post.text
         assert record.account_id == post.account_id
-    assert {title: post.text for title, post in by_title.items()} == EXPECTED
+    assert {title: post.text for title, post in by_title.items()} == {
+        title: expected(title) for title in (FIRST, SECOND, THIRD)
+    }
     assert Post.objects.count() == 3

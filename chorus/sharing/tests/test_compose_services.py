@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from chorus.campaigns.models import ActivityKind, CampaignState
+from chorus.links.models import TrackedLink
+from chorus.links.services import short_url, tracked_link_for
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.orgs.models import Membership
 from chorus.publishing.models import Post, PostState, text_fingerprint
@@ -35,12 +37,19 @@ def errors_of(error: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[st
     return error.value.message_dict
 
 
+def tracked_url(member, activity, network="linkedin") -> str:
+    return short_url(tracked_link_for(member=member, activity=activity, network=network))
+
+
 def test_the_post_holds_the_exact_final_text_with_disclosure_and_link(
     participant, activity, account
 ) -> None:
     post = approve(participant, activity, account)
 
-    expected = f"{OWN_WORDS}\nhttps://acme.test/solar\n\n#employee"
+    # The link is the member's own tracked short link, which leads to the campaign's page.
+    link = TrackedLink.objects.get(member=participant, activity=activity, network="linkedin")
+    assert link.target.startswith("https://acme.test/solar?utm_source=linkedin&")
+    expected = f"{OWN_WORDS}\n{short_url(link)}\n\n#employee"
     assert post.text == expected
     assert post.approved_text_sha256 == text_fingerprint(expected)
     assert post.text_is_as_approved
@@ -48,7 +57,7 @@ def test_the_post_holds_the_exact_final_text_with_disclosure_and_link(
     assert (post.state, post.network, post.link_url) == (
         PostState.APPROVED,
         "linkedin",
-        "https://acme.test/solar",
+        short_url(link),
     )
     assert (post.member, post.account, post.activity, post.organisation) == (
         participant,
@@ -77,7 +86,7 @@ def test_too_long_for_the_network_is_refused(participant, activity) -> None:
 
 def test_the_disclosure_counts_towards_the_limit(participant, activity) -> None:
     bluesky = make_account(participant, network="bluesky")
-    link = "\nhttps://acme.test/solar"
+    link = "\n" + tracked_url(participant, activity, "bluesky")
     # Fits on its own, but not once the link and "\n\n#employee" are added.
     text = "a" * (300 - len(link) - 5)
 
@@ -240,7 +249,8 @@ def test_editing_approves_the_new_text_again(participant, activity, account) -> 
     )
 
     post.refresh_from_db()
-    assert post.text == "Completely different words of mine.\nhttps://acme.test/solar\n\n#employee"
+    link = tracked_url(participant, activity)
+    assert post.text == f"Completely different words of mine.\n{link}\n\n#employee"
     assert post.approved_text_sha256 == text_fingerprint(post.text)
     assert post.approved_at == later
     assert post.state == PostState.APPROVED

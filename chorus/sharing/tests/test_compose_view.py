@@ -3,6 +3,8 @@
 import pytest
 
 from chorus.campaigns.models import ActivityKind, CampaignState
+from chorus.links.models import TrackedLink
+from chorus.links.services import short_url
 from chorus.networks.models import OutboxPost
 from chorus.publishing.models import Post, PostState
 from chorus.sharing import services
@@ -85,7 +87,10 @@ def test_the_live_preview_endpoint_returns_the_partial(participant, activity, lo
     page = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in page
-    assert f"{OWN_WORDS}<br>https://acme.test/solar<br><br>#employee" in page
+    link = short_url(
+        TrackedLink.objects.get(member=participant, activity=activity, network="linkedin")
+    )
+    assert f"{OWN_WORDS}<br>{link}<br><br>#employee" in page
     assert "Your words are your own" in page
 
 

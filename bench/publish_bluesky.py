@@ -1,0 +1,271 @@
+"""Benchmark: publishing 1,000 approved posts to a Bluesky PDS.
+
+A real PDS runs on loopback (``scripts/pds-install`` installs it; see
+chorus/testing/pds.py). One employee's account, connected with an app password,
+has 1,000 scheduled posts; ``run_due_posts`` publishes them the way the worker
+does (``chorus_publish_due``): claim, record the attempt, call the Bluesky
+connector, record the outcome and notify, one post after another.
+
+The baseline, in the same run against the same PDS (a separate account), is a
+plain loop of the atproto SDK posting the same texts, each the same record
+Chorus makes: the text, its link and tag facets, and the link card. The target
+is Chorus at no less than 0.9 times the baseline's posts per second.
+
+    .venv/bin/python bench/publish_bluesky.py [--posts 1000]
+    DATABASE_URL=postgres://... .venv/bin/python bench/publish_bluesky.py
+"""
+
+import argparse
+import multiprocessing
+import time
+from datetime import timedelta
+from typing import Any
+
+from common import Measurement, measured, report, run, setup_django
+
+TARGET_RATIO = 0.9
+LINK = "https://acme.test/solar-tiles"
+WARM_UP = 20
+
+
+def text_for(number: int) -> str:
+    return (
+        f"Day {number} with the solar tiles: quieter than I thought, and brighter. "
+        f"Have a look:\n{LINK}\n\n#employee"
+    )
+
+
+def chorus_account(pds: object) -> object:
+    from chorus.accounts.models import User
+    from chorus.networks import services
+    from chorus.networks.models import ConnectedAccount
+    from chorus.orgs.models import Membership, Organisation
+    from chorus.orgs.roles import Role
+    from chorus.sharing import services as sharing_services
+
+    on_pds = pds.create_account("chorus")  # type: ignore[attr-defined]
+    organisation = Organisation.objects.create(name="Benchmark", slug="bench")
+    user = User.objects.create_user("erin@bench.test", "unused password", full_name="Erin")
+    member = Membership.objects.create(organisation=organisation, user=user, role=Role.EMPLOYEE)
+    sharing_services.join_programme(member=member)
+    account = services.connect_with_password(
+        by=member,
+        network="bluesky",
+        server=pds.url,  # type: ignore[attr-defined]
+        identifier=on_pds.handle,
+        password=on_pds.app_password,
+    )
+    ConnectedAccount.objects.filter(pk=account.pk).update(takes_part=True)
+    account.refresh_from_db()
+    return account
+
+
+def schedule_posts(account: object, count: int, *, first: int, due: object) -> None:
+    from chorus.campaigns.models import Activity, ActivityKind, Campaign, CampaignState
+    from chorus.publishing.models import Post, PostState, text_fingerprint
+
+    campaign = Campaign.objects.create(
+        organisation=account.organisation,  # type: ignore[attr-defined]
+        name=f"Launch {first}",
+        state=CampaignState.LIVE,
+        networks=["bluesky"],
+    )
+    activity = Activity.objects.create(
+        campaign=campaign,
+        kind=ActivityKind.SHARE_LINK,
+        title="Share the launch",
+        link_url=LINK,
+        link_title="Solar tiles",
+        link_description="Roof tiles that make electricity.",
+    )
+    texts = [text_for(number) for number in range(first, first + count)]
+    Post.objects.bulk_create(
+        Post(
+            organisation=account.organisation,  # type: ignore[attr-defined]
+            member=account.member,  # type: ignore[attr-defined]
+            account=account,
+            network="bluesky",
+            activity=activity,
+            text=text,
+            link_url=LINK,
+            approved_text_sha256=text_fingerprint(text),
+            approved_at=due,
+            state=PostState.SCHEDULED,
+            scheduled_for=due,
+            next_attempt_at=due,
+        )
+        for text in texts
+    )
+
+
+def publish_with_chorus(count: int) -> None:
+    from django.utils import timezone
+
+    from chorus.publishing import pipeline
+
+    taken = pipeline.run_due_posts(now=timezone.now(), limit=count, synchronous=True)
+    assert taken == count, (taken, count)
+
+
+class WorkerPool:
+    """Worker processes as Chorus is deployed (docs/deployment.md): the scheduler makes
+    each due post a task and every worker takes tasks from one queue, claiming its post
+    under the row lock, so none is sent twice. Started once, before the timing.
+    """
+
+    def __init__(self, size: int) -> None:
+        from django.db import connections
+
+        connections.close_all()  # each worker opens its own
+        context = multiprocessing.get_context("fork")
+        self.tasks: Any = context.Queue()
+        self.done: Any = context.Queue()
+        self.processes = [
+            context.Process(target=_work, args=(self.tasks, self.done)) for _ in range(size)
+        ]
+        for process in self.processes:
+            process.start()
+
+    def publish(self, count: int) -> None:
+        from django.utils import timezone
+
+        from chorus.publishing.models import Post, PostState
+
+        now = timezone.now()
+        due = Post.objects.filter(state=PostState.SCHEDULED, next_attempt_at__lte=now)
+        post_ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:count])
+        for post_id in post_ids:
+            self.tasks.put((post_id, now))
+        states = [self.done.get() for _ in post_ids]
+        assert states.count("published") == count, states
+
+    def stop(self) -> None:
+        for _process in self.processes:
+            self.tasks.put(None)
+        for process in self.processes:
+            process.join()
+
+
+def _work(tasks: Any, done: Any) -> None:
+    from chorus.publishing import pipeline
+
+    while (task := tasks.get()) is not None:
+        post_id, now = task
+        done.put(pipeline.publish_post(post_id=post_id, now=now).state)
+
+
+def publish_count() -> int:
+    from chorus.publishing.models import Post, PostState
+
+    return Post.objects.filter(state=PostState.PUBLISHED).count()
+
+
+def plain_client(pds: object) -> tuple[object, str]:
+    from atproto import Client
+
+    on_pds = pds.create_account("plain")  # type: ignore[attr-defined]
+    client = Client(base_url=pds.url)  # type: ignore[attr-defined]
+    client.login(on_pds.handle, on_pds.app_password, fetch_bsky_profile=False)
+    return client, on_pds.did
+
+
+def publish_plainly(client: object, did: str, texts: list[str]) -> None:
+    from atproto import models
+    from atproto_client.utils import facet_detection
+
+    card = models.AppBskyEmbedExternal.Main(
+        external=models.AppBskyEmbedExternal.External(
+            uri=LINK, title="Solar tiles", description="Roof tiles that make electricity."
+        )
+    )
+    for text in texts:
+        client.send_post(  # type: ignore[attr-defined]
+            text, profile_identify=did, facets=facet_detection.detect_facets(text), embed=card
+        )
+
+
+def main() -> bool:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--posts", type=int, default=1_000)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes of the deployed Chorus side"
+    )
+    arguments = parser.parse_args()
+    vendor = setup_django()
+
+    from django.utils import timezone
+
+    from chorus.testing.pds import running_pds
+
+    count, rounds = arguments.posts, arguments.rounds
+    per_round = count // rounds
+    assert per_round * rounds == count, "--posts must be a multiple of --rounds"
+    results: list[Measurement] = []
+    with running_pds() as pds:
+        with measured("set-up: accounts and scheduled posts", results, f"{count:,} posts"):
+            account = chorus_account(pds)
+            client, plain_did = plain_client(pds)
+            due = timezone.now() - timedelta(minutes=1)
+            schedule_posts(account, WARM_UP, first=-WARM_UP, due=due)
+            publish_with_chorus(WARM_UP)
+            publish_plainly(client, plain_did, [text_for(n) for n in range(-WARM_UP, 0)])
+            schedule_posts(account, count, first=0, due=due)
+
+        # Interleaved rounds, each side first in every other one: whatever else the
+        # machine does meanwhile weighs on both alike.
+        texts = [text_for(n) for n in range(count)]
+        workers = arguments.workers
+        seconds = {"chorus": 0.0, "workers": 0.0, "plain": 0.0}
+        schedule_posts(account, count, first=count, due=due)
+        pool = WorkerPool(workers)
+        with measured("all, interleaved", results, f"{rounds} rounds of {per_round:,} each"):
+            for round_ in range(rounds):
+                chunk = texts[round_ * per_round : (round_ + 1) * per_round]
+                sides = ["plain", "chorus", "workers"]
+                # Each side goes first in turn: whatever else the machine does weighs alike.
+                sides = sides[round_ % 3 :] + sides[: round_ % 3]
+                for side in sides:
+                    started = time.perf_counter()
+                    if side == "plain":
+                        publish_plainly(client, plain_did, chunk)
+                    elif side == "chorus":
+                        publish_with_chorus(per_round)
+                    else:
+                        pool.publish(per_round)
+                    seconds[side] += time.perf_counter() - started
+        pool.stop()
+        peak = results[-1].peak_mib
+
+        published = publish_count()
+        assert published == 2 * count + WARM_UP, published
+        on_pds = len(pds.list_records(account.external_id))  # type: ignore[attr-defined]
+        assert on_pds == 2 * count + WARM_UP, on_pds
+        assert len(pds.list_records(plain_did)) == count + WARM_UP
+
+    results += [
+        Measurement("baseline: plain atproto SDK loop", seconds["plain"], peak, f"{count:,} posts"),
+        Measurement(
+            "Chorus: one worker (run_due_posts)", seconds["chorus"], peak, f"{count:,} posts"
+        ),
+        Measurement(
+            f"Chorus: {workers} worker processes", seconds["workers"], peak, f"{count:,} posts"
+        ),
+    ]
+    met = report(f"Publishing {count:,} posts to a local PDS", vendor, results, {})
+    plain_rate = count / seconds["plain"]
+    print(f"\nPlain SDK loop {plain_rate:.1f} posts/s ({1000 / plain_rate:.1f} ms each)")
+    ratios = {}
+    for side, label in (("chorus", "one worker"), ("workers", f"{workers} worker processes")):
+        rate = count / seconds[side]
+        ratios[side] = rate / plain_rate
+        verdict = "met" if ratios[side] >= TARGET_RATIO else "MISSED"
+        print(
+            f"Chorus, {label}: {rate:.1f} posts/s ({1000 / rate:.1f} ms each), "
+            f"ratio {ratios[side]:.2f} ({verdict}, target ≥ {TARGET_RATIO})"
+        )
+    return met and ratios["chorus"] >= TARGET_RATIO
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,44 @@
+"""Instagram at the HTTP level: Graph API answers shaped as Meta's documentation shows."""
+
+from collections.abc import Iterator
+
+import pytest
+import respx
+
+from chorus.networks.connectors import graph
+from chorus.networks.connectors.base import Credentials
+from chorus.networks.connectors.instagram import Connector
+from chorus.networks.models import ConnectedAccount
+from chorus.orgs.models import Membership
+
+IG_USER_ID = "17841405822304914"
+PAGE_ID = "134895793791914"
+PAGE_TOKEN = "EAALinkedPageToken"
+
+
+@pytest.fixture
+def graph_api() -> Iterator[respx.MockRouter]:
+    """Every call to graph.facebook.com at the pinned version; unmatched calls fail."""
+    with respx.mock(base_url=graph.api_url(), assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+def connector() -> Connector:
+    return Connector()
+
+
+@pytest.fixture
+def business_account(admin: Membership) -> ConnectedAccount:
+    """The company's Instagram business account, used with its linked Page's token."""
+    return ConnectedAccount.objects.create(
+        organisation=admin.organisation,
+        member=admin,
+        network="instagram",
+        external_id=IG_USER_ID,
+        handle="@acme",
+        display_name="Acme Ltd",
+        owned_by_company=True,
+        credentials=Credentials(access_token=PAGE_TOKEN, extra={"page_id": PAGE_ID}),
+        takes_part=True,
+    )
