@@ -181,7 +181,7 @@ def main() -> bool:
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--loop", default="uvloop")
-    parser.add_argument("--batch-ms", default="2")
+    parser.add_argument("--batch-ms", default="0")
     args = parser.parse_args()
 
     vendor = setup_django()

@@ -306,8 +306,9 @@ CHORUS_NETWORK_TIMEOUT = env_int("CHORUS_NETWORK_TIMEOUT", 20, minimum=1)
 CHORUS_LINK_BASE_URL = env_str("CHORUS_LINK_BASE_URL", SITE_URL + "/l/")
 # Redirect processes look for changed links this often (milliseconds).
 CHORUS_LINK_CACHE_CHECK_MS = env_int("CHORUS_LINK_CACHE_CHECK_MS", 1000, minimum=0)
-# How long a redirect process gathers clicks before writing them in one transaction.
-CHORUS_LINK_BATCH_MS = env_int("CHORUS_LINK_BATCH_MS", 2, minimum=0)
+# How long a redirect process gathers clicks before writing them in one transaction; with 0,
+# clicks arriving together or while the previous batch is written share one (docs/links.md).
+CHORUS_LINK_BATCH_MS = env_int("CHORUS_LINK_BATCH_MS", 0, minimum=0)
 # Take the visitor's address from X-Forwarded-For (the proxy's last entry).
 CHORUS_LINK_TRUST_FORWARDED_FOR = env_bool(
     "CHORUS_LINK_TRUST_FORWARDED_FOR", env_bool("CHORUS_BEHIND_TLS_PROXY", False)

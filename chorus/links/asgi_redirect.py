@@ -83,6 +83,12 @@ class LinkResolver:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, function, *args)
 
+    def cached(self, code: str) -> Resolved | None:
+        """The cached entry, if there is one and the version needs no check yet."""
+        if time.monotonic() - self._checked_at >= self.check_interval:
+            return None
+        return self._cache.get(code)
+
     async def resolve(self, code: str) -> Resolved | None:
         await self._check_version_if_due()
         entry = self._cache.get(code)
@@ -113,6 +119,10 @@ class LinkResolver:
             self._version = version
             self._cache.clear()
             self._generation += 1
+
+    def todays_salt(self) -> bytes | None:
+        """The salt in hand, unless the day changed since it was read."""
+        return self._salt if int(time.time() // SECONDS_PER_DAY) == self._salt_day else None
 
     async def salt(self) -> bytes:
         day_number = int(time.time() // SECONDS_PER_DAY)
@@ -154,6 +164,7 @@ class ClickRecorder:
         self._pending: list[Pending] = []
         self._flushing: asyncio.Task[None] | None = None
         self.batches = 0
+        self.clicks = 0
 
     @property
     def sink(self) -> ClickSink:
@@ -184,6 +195,7 @@ class ClickRecorder:
 
     async def _write(self, batch: list[Pending]) -> None:
         self.batches += 1
+        self.clicks += len(batch)
         try:
             await self.sink.write([row for row, _future in batch])
         except Exception as error:
@@ -198,6 +210,13 @@ class ClickRecorder:
             await asyncio.shield(self._flushing)
 
     def close(self) -> None:
+        if self.batches:
+            logger.info(
+                "Stored %d clicks in %d transactions (%.1f per transaction)",
+                self.clicks,
+                self.batches,
+                self.clicks / self.batches,
+            )
         if self._sink is not None:
             self._sink.close()
 
@@ -302,7 +321,8 @@ class LinkRedirect:
             await self._page(send, 404, pages.not_found())
             return
         try:
-            entry = await self.resolver.resolve(code)
+            # Most requests find their code cached and never leave this coroutine.
+            entry = self.resolver.cached(code) or await self.resolver.resolve(code)
         except Exception:
             logger.exception("Could not look up a short link")
             await self._page(send, 503, pages.UNAVAILABLE)
@@ -346,17 +366,16 @@ class LinkRedirect:
             session_key = visitors.cookie_value(cookie, self.session_cookie)
             if session_key:
                 is_member = await self.resolver.is_member(session_key, entry.organisation_id)
+        salt = self.resolver.todays_salt() or await self.resolver.salt()
         return ClickRow(
-            link_id=entry.link_id,
-            time=datetime.now(UTC),
-            visitor_key=visitors.visitor_key(
-                address=address, user_agent=user_agent, salt=await self.resolver.salt()
-            ),
-            referrer_host=visitors.referrer_host(referrer),
-            country=self.country(address) if address else "",
-            device=agent.device,
-            is_bot=agent.is_bot,
-            is_member=is_member,
+            entry.link_id,
+            datetime.now(UTC),
+            visitors.visitor_key(address=address, user_agent=user_agent, salt=salt),
+            visitors.referrer_host(referrer),
+            self.country(address) if address else "",
+            agent.device,
+            agent.is_bot,
+            is_member,
         )
 
     async def _page(

@@ -66,10 +66,32 @@ def _sqlite_time(moment: datetime) -> str:
     return str(moment.replace(tzinfo=None))
 
 
+def _multi_row_sql(marker: str, rows: int) -> str:
+    single = _insert_sql(marker)
+    row = single[single.index("VALUES ") + len("VALUES ") :]
+    return single[: single.index("VALUES ") + len("VALUES ")] + ", ".join([row] * rows)
+
+
+# Rows per statement: binding a chunk at once costs less than a statement per row, and
+# a few fixed sizes keep every statement in the driver's cache.
+CHUNK_SIZES = (256, 64, 16, 4, 1)
+
+
+def _chunked(params: Sequence[Sequence[object]]) -> list[tuple[int, list[object]]]:
+    """The rows as (size, flat parameters) pieces of the fixed sizes."""
+    pieces = []
+    start = 0
+    for size in CHUNK_SIZES:
+        while len(params) - start >= size:
+            pieces.append((size, [value for row in params[start : start + size] for value in row]))
+            start += size
+    return pieces
+
+
 class SqliteClickSink:
     def __init__(self, params: dict[str, Any]) -> None:
         self.params = params
-        self.sql = _insert_sql("?")
+        self.statements = {size: _multi_row_sql("?", size) for size in CHUNK_SIZES}
         self._connection: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
@@ -78,6 +100,8 @@ class SqliteClickSink:
             self._connection = sqlite3.connect(**self.params, timeout=0, isolation_level=None)
             # Durable once written to the WAL: survives any crash of the process.
             self._connection.execute("PRAGMA synchronous=NORMAL")
+            # The reader thread checkpoints (store.cache_version), off the event loop.
+            self._connection.execute("PRAGMA wal_autocheckpoint=0")
         return self._connection
 
     async def write(self, rows: Sequence[ClickRow]) -> None:
@@ -112,7 +136,8 @@ class SqliteClickSink:
         connection = self._connect()
         connection.execute("BEGIN IMMEDIATE")
         try:
-            connection.executemany(self.sql, params)
+            for size, values in _chunked(params):
+                connection.execute(self.statements[size], values)
             connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:

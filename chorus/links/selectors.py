@@ -138,30 +138,6 @@ def campaign_links(*, campaign: Campaign) -> QuerySet[TrackedLink]:
     return TrackedLink.objects.filter(campaign=campaign).select_related("member__user", "activity")
 
 
-def uncounted_reasons(*, link: TrackedLink) -> list[tuple[str, int]]:
-    """Why clicks on this link did not count, with how many, from its rollups."""
-    totals = _totals(LinkTotals.objects.filter(link=link))
-    counts = {
-        NotCounted.BOT: totals.bots,
-        NotCounted.MEMBER: totals.members,
-        NotCounted.REPEAT: totals.repeats,
-        NotCounted.COLLEAGUE: totals.colleagues,
-    }
-    return [(str(NotCounted(reason).label), count) for reason, count in counts.items() if count]
-
-
-def recent_clicks(*, link: TrackedLink, limit: int = 50) -> QuerySet[Click]:
-    """The link's latest clicks and how each was counted (pending ones too)."""
-    return Click.objects.filter(link=link).order_by("-time", "-pk")[:limit]
-
-
-def pending_clicks(*, before: datetime | None = None) -> int:
-    clicks = Click.objects.filter(counted__isnull=True)
-    if before is not None:
-        clicks = clicks.filter(time__lt=before)
-    return clicks.count()
-
-
 def clicks_by_reason(*, link: TrackedLink) -> dict[str, int]:
     """From the clicks themselves, for checks against the rollups."""
     rows = Click.objects.filter(link=link).aggregate(

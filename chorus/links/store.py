@@ -77,8 +77,28 @@ def _location(target: str) -> bytes:
 
 
 def cache_version() -> int:
+    """The link cache version; on SQLite also a checkpoint of the WAL, now and then.
+
+    The click writer does not checkpoint (a checkpoint syncs the database file, which
+    would stall the event loop it writes from); this thread does it instead, while
+    clicks go on being written.
+    """
     version = LinkCacheVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    _checkpoint_if_due()
     return version or 0
+
+
+CHECKPOINT_SECONDS = 1.0
+_last_checkpoint = float("-inf")
+
+
+def _checkpoint_if_due() -> None:
+    global _last_checkpoint
+    if connection.vendor != "sqlite" or time.monotonic() - _last_checkpoint < CHECKPOINT_SECONDS:
+        return
+    _last_checkpoint = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def salt_for(day: date) -> bytes:

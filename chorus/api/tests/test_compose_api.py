@@ -4,6 +4,7 @@ import pytest
 
 from chorus.api.tests.conftest import make_account, make_live_activity
 from chorus.campaigns.models import CampaignState
+from chorus.links.services import short_url, tracked_link_for
 from chorus.publishing.models import Post, PostState
 from chorus.sharing import services as sharing_services
 
@@ -39,7 +40,9 @@ def test_checking_gives_the_final_text_the_room_left_and_originality(
 
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["final_text"] == f"{OWN_WORDS}\nhttps://acme.test/solar\n\n#employee"
+    # The link in the post is the employee's own tracked short link to the campaign's page.
+    link = short_url(tracked_link_for(member=employee, activity=activity, network="outbox"))
+    assert body["final_text"] == f"{OWN_WORDS}\n{link}\n\n#employee"
     assert body["remaining"] == 500 - len(body["final_text"])
     assert body["fits"] is True
     assert body["originality"]["is_copy"] is False
@@ -80,7 +83,8 @@ def test_approving_a_post(activity, account, employee, api):
     post = Post.objects.get()
     assert response.json()["id"] == post.pk
     assert post.state == PostState.APPROVED
-    assert post.text == f"{OWN_WORDS}\nhttps://acme.test/solar\n\n#employee"
+    link = short_url(tracked_link_for(member=employee, activity=activity, network="outbox"))
+    assert post.text == f"{OWN_WORDS}\n{link}\n\n#employee"
     assert (post.member, post.account) == (employee, account)
 
 

@@ -1,6 +1,8 @@
 """A campaign's whole life and an employee's whole part in it, through the API only."""
 
 from chorus.campaigns.models import Campaign, CampaignState
+from chorus.links.models import TrackedLink
+from chorus.links.services import short_url
 from chorus.publishing.models import Post, PostState
 from chorus.sharing.models import FeedEntry
 
@@ -88,7 +90,10 @@ def test_from_a_new_campaign_to_an_employee_leaving_the_programme(
     response = erin.post(f"{compose_url}/check", {"account_id": account["id"], "text": mine})
     assert response.status_code == 200, response.content
     check = response.json()
-    assert check["final_text"] == f"{mine}\nhttps://acme.test/solar\n\n#employee"
+    # The link is Erin's own tracked short link, which leads to the campaign's page.
+    link = TrackedLink.objects.get(member=employee)
+    assert link.target.startswith("https://acme.test/solar?utm_source=")
+    assert check["final_text"] == f"{mine}\n{short_url(link)}\n\n#employee"
     assert check["fits"] is True
     assert check["remaining"] == 500 - len(check["final_text"])
     assert check["originality"]["is_copy"] is False

@@ -195,8 +195,12 @@ def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(settings, link
     ]
 
 
-def test_clicks_arriving_together_are_committed_together(app, link):
+def test_clicks_arriving_together_are_committed_together(settings, link):
+    settings.CHORUS_LINK_CACHE_CHECK_MS = 60_000
+    app = build_redirect(prefix="/l/")
+
     async def burst() -> list[Answer]:
+        await acall(app, path_of(link))  # the code and the day's salt are now in hand
         return await asyncio.gather(
             *(
                 acall(app, path_of(link), client=(f"203.0.113.{n % 250}", 40000 + n))
@@ -204,11 +208,15 @@ def test_clicks_arriving_together_are_committed_together(app, link):
             )
         )
 
-    answers = asyncio.run(burst())
+    try:
+        answers = asyncio.run(burst())
+    finally:
+        app.close()
 
     assert {answer.status for answer in answers} == {302}
-    assert Click.objects.count() == 200
-    assert app.recorder.batches < 50
+    assert Click.objects.count() == 201
+    # The first click, then the 200 that arrived while it was written (or together).
+    assert app.recorder.batches <= 3
 
 
 def test_no_redirect_when_the_click_cannot_be_stored(app, link):

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import httpx
@@ -357,3 +357,36 @@ def find_in(
         if same_text(post.get(text_field), text) and post.get("id"):
             return PublishedPost(external_id=str(post["id"]), url=url(post))
     return None
+
+
+class FacebookLogin:
+    """Signing in through Facebook Login, shared by Facebook Pages and Instagram.
+
+    Its code flow is authenticated by the app secret, not PKCE (Facebook's PKCE
+    support belongs to a separate OpenID Connect flow). The person who signs in is
+    not yet an account Chorus posts to: ``list_pages`` offers what they manage.
+    """
+
+    scopes: ClassVar[tuple[str, ...]]
+
+    def authorization_url(
+        self,
+        *,
+        app: AppCredentials | None,
+        server: str,
+        redirect_uri: str,
+        state: str,
+        code_challenge: str,
+    ) -> str:
+        return login_dialog_url(app=app, redirect_uri=redirect_uri, state=state, scopes=self.scopes)
+
+    def complete_authorization(
+        self,
+        *,
+        app: AppCredentials | None,
+        server: str,
+        redirect_uri: str,
+        code: str,
+        code_verifier: str,
+    ) -> Connection:
+        return sign_in(app=app, redirect_uri=redirect_uri, code=code)

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from chorus.networks.connectors import graph
 from chorus.networks.connectors.base import (
-    AppCredentials,
     Connection,
     Credentials,
     NotSupported,
@@ -31,37 +30,11 @@ from chorus.networks.networks import Network
 from chorus.publishing.selectors import SentPost, sent_post
 
 
-class FacebookConnector:
+class FacebookConnector(graph.FacebookLogin):
     network: ClassVar[str] = Network.FACEBOOK
+    scopes = client.SCOPES
 
     # Signing in
-
-    def authorization_url(
-        self,
-        *,
-        app: AppCredentials | None,
-        server: str,
-        redirect_uri: str,
-        state: str,
-        code_challenge: str,
-    ) -> str:
-        # Facebook Login's code flow is authenticated by the app secret, not PKCE
-        # (its PKCE support belongs to a separate OpenID Connect flow).
-        return graph.login_dialog_url(
-            app=app, redirect_uri=redirect_uri, state=state, scopes=client.SCOPES
-        )
-
-    def complete_authorization(
-        self,
-        *,
-        app: AppCredentials | None,
-        server: str,
-        redirect_uri: str,
-        code: str,
-        code_verifier: str,
-    ) -> Connection:
-        """The person who signed in, not yet a Page: ``list_pages`` offers those."""
-        return graph.sign_in(app=app, redirect_uri=redirect_uri, code=code)
 
     def list_pages(self, credentials: Credentials) -> list[Connection]:
         """The Pages the signed-in person may post to, each with its Page token."""

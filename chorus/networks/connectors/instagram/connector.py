@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from chorus.networks.connectors import graph
 from chorus.networks.connectors.base import (
-    AppCredentials,
     Connection,
     ConnectorError,
     Credentials,
@@ -38,36 +37,11 @@ from chorus.networks.networks import Network
 from chorus.publishing.selectors import SentPost, sent_post
 
 
-class InstagramConnector:
+class InstagramConnector(graph.FacebookLogin):
     network: ClassVar[str] = Network.INSTAGRAM
+    scopes = client.SCOPES
 
     # Signing in
-
-    def authorization_url(
-        self,
-        *,
-        app: AppCredentials | None,
-        server: str,
-        redirect_uri: str,
-        state: str,
-        code_challenge: str,
-    ) -> str:
-        # Facebook Login's code flow is authenticated by the app secret, not PKCE.
-        return graph.login_dialog_url(
-            app=app, redirect_uri=redirect_uri, state=state, scopes=client.SCOPES
-        )
-
-    def complete_authorization(
-        self,
-        *,
-        app: AppCredentials | None,
-        server: str,
-        redirect_uri: str,
-        code: str,
-        code_verifier: str,
-    ) -> Connection:
-        """The person who signed in: ``list_pages`` offers their Instagram accounts."""
-        return graph.sign_in(app=app, redirect_uri=redirect_uri, code=code)
 
     def list_pages(self, credentials: Credentials) -> list[Connection]:
         """The Instagram business accounts linked to Pages the person may post on."""
