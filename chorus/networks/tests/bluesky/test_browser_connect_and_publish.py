@@ -18,6 +18,8 @@ from playwright.sync_api import Page, expect
 
 from chorus.campaigns.models import Activity, ActivityKind, Campaign, CampaignState
 from chorus.conftest import PASSWORD
+from chorus.links.models import TrackedLink
+from chorus.links.services import short_url
 from chorus.networks.models import ConnectedAccount
 from chorus.orgs.models import Membership
 from chorus.publishing.models import Post, PostState
@@ -125,7 +127,11 @@ def test_an_employee_connects_bluesky_and_their_approved_post_lands_on_the_pds(
     assert value["text"] == post.text == approved_text
     assert OWN_WORDS in value["text"]
     assert DISCLOSURE in value["text"]
-    assert post.link_url and post.link_url in value["text"]
+    # The link is the employee's own tracked short link, which leads to the campaign's page.
+    tracked = TrackedLink.objects.get(member=employee, activity=post.activity, network="bluesky")
+    assert post.link_url == short_url(tracked)
+    assert tracked.target.startswith(f"{LINK}?utm_source=bluesky")
+    assert post.link_url in value["text"]
     [link] = [f for f in value["facets"] if f["features"][0]["$type"].endswith("#link")]
     index = link["index"]
     assert value["text"].encode()[index["byteStart"] : index["byteEnd"]].decode() == post.link_url
