@@ -40,6 +40,9 @@ COLUMNS = (
 )
 # How long a batch may wait for SQLite's write lock before its visitors get "try again".
 BUSY_LIMIT_SECONDS = 10.0
+# Another process's write transaction takes about a millisecond: look again soon.
+BUSY_FIRST_WAIT = 0.0002
+BUSY_LONGEST_WAIT = 0.002
 
 
 class ClickSink(Protocol):
@@ -120,7 +123,7 @@ class SqliteClickSink:
             for row in rows
         ]
         deadline = time.monotonic() + BUSY_LIMIT_SECONDS
-        delay = 0.0005
+        delay = BUSY_FIRST_WAIT
         while True:
             try:
                 self._write_now(params)
@@ -130,7 +133,7 @@ class SqliteClickSink:
                     self.close()
                     raise
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
+            delay = min(delay * 2, BUSY_LONGEST_WAIT)
 
     def _write_now(self, params: Sequence[Sequence[object]]) -> None:
         connection = self._connect()
