@@ -194,6 +194,7 @@ def _send(post: Post, *, attempt: PublishAttempt, now: datetime) -> None:
             text=post.text,
             link_url=post.link_url,
             idempotency_key=str(post.idempotency_key),
+            **_link_card_of(post),
             **_image_of(post),
         )
         published = get_connector(post.network).publish(account, outgoing)
@@ -228,6 +229,17 @@ def _send(post: Post, *, attempt: PublishAttempt, now: datetime) -> None:
         with transaction.atomic():
             if _published(post, published=published, now=now):
                 _finish(attempt, outcome=AttemptOutcome.PUBLISHED, now=now)
+
+
+def _link_card_of(post: Post) -> dict[str, Any]:
+    """The words the campaign gave the post's link (its activity is loaded with the post)."""
+    activity = post.activity
+    if activity is None or not post.link_url:
+        return {}
+    return {
+        "link_title": activity.link_title or activity.title,
+        "link_description": activity.link_description,
+    }
 
 
 def _image_of(post: Post) -> dict[str, Any]:

@@ -22,6 +22,12 @@ class SentPost:
     is_retry: bool
 
 
+def is_retry(*, account: ConnectedAccount, idempotency_key: str) -> bool:
+    """Whether an earlier attempt at this post may already have reached the network."""
+    sent = sent_post(account=account, idempotency_key=idempotency_key)
+    return sent is not None and sent.is_retry
+
+
 def sent_post(*, account: ConnectedAccount, idempotency_key: str) -> SentPost | None:
     """The post Chorus sends to ``account`` under this key, if the key is one of Chorus's.
 

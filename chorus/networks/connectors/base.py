@@ -91,6 +91,9 @@ class OutgoingPost:
     text: str
     idempotency_key: str
     link_url: str = ""
+    # The campaign's words for the link, for networks that build the link card themselves.
+    link_title: str = ""
+    link_description: str = ""
     image: bytes | None = None
     image_alt: str = ""
     image_content_type: str = ""

@@ -21,7 +21,6 @@ linked page for the card: it would mean calling any address a campaign names.
 import hashlib
 import io
 import re
-import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
@@ -61,7 +60,6 @@ from chorus.networks.connectors.bluesky.errors import EXPIRED, error_name
 from chorus.networks.http import check_server
 from chorus.networks.models import ConnectedAccount
 from chorus.networks.networks import Network
-from chorus.publishing.models import Post
 
 # Where accounts are unless their owner names another PDS.
 DEFAULT_SERVER = "https://bsky.social"
@@ -119,7 +117,7 @@ class BlueskyConnector:
 
     def publish(self, account: ConnectedAccount, post: OutgoingPost) -> PublishedPost:
         rkey = record_key(post.idempotency_key)
-        card = _card_for(account, post)
+        card = _card_for(post)
 
         def create(api: BlueskyApi, did: str) -> StoredRecord:
             record = _post_record(api, post, card=card)
@@ -156,7 +154,7 @@ class BlueskyConnector:
 
         def reply(api: BlueskyApi, did: str) -> StoredRecord:
             record = _post_record(
-                api, post, card=_card_for(account, post), reply=_reply_to(api, external_id)
+                api, post, card=_card_for(post), reply=_reply_to(api, external_id)
             )
             return _create_once(api, did=did, rkey=rkey, record=record)
 
@@ -394,33 +392,16 @@ def _embed(
     return None
 
 
-def _card_for(account: ConnectedAccount, post: OutgoingPost) -> dict[str, str] | None:
+def _card_for(post: OutgoingPost) -> dict[str, str] | None:
     """The link card of a post's link: the campaign's words for it, else the site's name."""
     if not post.link_url or post.image:
         return None
-    title, description = _campaign_card_words(account, post.idempotency_key)
+    title = post.link_title or urlsplit(post.link_url).hostname or post.link_url
     return {
         "uri": post.link_url,
-        "title": (title or urlsplit(post.link_url).hostname or post.link_url)[:MAX_CARD_TITLE],
-        "description": description[:MAX_CARD_DESCRIPTION],
+        "title": title[:MAX_CARD_TITLE],
+        "description": post.link_description[:MAX_CARD_DESCRIPTION],
     }
-
-
-def _campaign_card_words(account: ConnectedAccount, idempotency_key: str) -> tuple[str, str]:
-    """The title and description the campaign gave the link of the pipeline's post, if any."""
-    try:
-        key = uuid.UUID(idempotency_key)
-    except ValueError:
-        return "", ""  # not one of the pipeline's posts
-    found = list(
-        Post.objects.filter(account=account, idempotency_key=key, activity__isnull=False)
-        .values_list("activity__link_title", "activity__title", "activity__link_description")
-        .order_by()[:1]
-    )
-    if not found:
-        return "", ""
-    link_title, title, description = found[0]
-    return link_title or title, description
 
 
 def _image_embed(api: BlueskyApi, post: OutgoingPost) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from chorus.networks.connectors.linkedin import client
 from chorus.networks.connectors.linkedin.errors import DuplicatePost
 from chorus.networks.models import ConnectedAccount, NetworkApp
 from chorus.networks.networks import Network
-from chorus.publishing.selectors import sent_post
+from chorus.publishing.selectors import is_retry, sent_post
 
 # How many of the author's latest posts find_published reads (members post a few a day).
 RECENT_POSTS = 20
@@ -109,7 +109,7 @@ class LinkedInConnector:
     # Posting
 
     def publish(self, account: ConnectedAccount, post: OutgoingPost) -> PublishedPost:
-        retry = _is_retry(account, post)
+        retry = is_retry(account=account, idempotency_key=post.idempotency_key)
         if retry:
             found = self._find_if_allowed(account, post.idempotency_key)
             if found is not None:
@@ -331,8 +331,3 @@ def _comment_urn(created: dict[str, Any], *, target: str) -> str:
 
 def _count(value: object) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
-
-
-def _is_retry(account: ConnectedAccount, post: OutgoingPost) -> bool:
-    sent = sent_post(account=account, idempotency_key=post.idempotency_key)
-    return sent is not None and sent.is_retry

@@ -35,7 +35,7 @@ from chorus.networks.connectors.base import (
 from chorus.networks.connectors.x import client
 from chorus.networks.models import ConnectedAccount, NetworkApp
 from chorus.networks.networks import Network
-from chorus.publishing.selectors import sent_post
+from chorus.publishing.selectors import is_retry, sent_post
 
 # How many of the account's posts since approval find_published reads (X bills reads).
 RECENT_POSTS = 20
@@ -98,7 +98,7 @@ class XConnector:
     # Posting
 
     def publish(self, account: ConnectedAccount, post: OutgoingPost) -> PublishedPost:
-        if _is_retry(account, post):
+        if is_retry(account=account, idempotency_key=post.idempotency_key):
             found = self.find_published(account, post.idempotency_key)
             if found is not None:
                 return found
@@ -272,8 +272,3 @@ def _normal(text: str) -> str:
 
 def _count(value: object) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
-
-
-def _is_retry(account: ConnectedAccount, post: OutgoingPost) -> bool:
-    sent = sent_post(account=account, idempotency_key=post.idempotency_key)
-    return sent is not None and sent.is_retry
