@@ -2,7 +2,6 @@
 
 from collections.abc import Callable, Iterator
 
-import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
@@ -11,6 +10,7 @@ from chorus.accounts.models import User
 from chorus.orgs.models import Membership, Organisation, Team
 from chorus.orgs.roles import TWO_FACTOR_ROLES, Role
 from chorus.testing.smtp import SMTPServer
+from chorus.testing.totp import fresh_code
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 (test accounts only)
 
@@ -25,7 +25,7 @@ def make_member(organisation: Organisation, role: str, email: str, name: str = "
 
 
 def totp_code(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret).now()  # type: ignore[attr-defined]
+    return fresh_code(user.totp_secret)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyotp
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from chorus.testing.smtp import SMTPServer
+from chorus.testing.totp import fresh_code
 
 CHROMIUM = os.environ.get("CHORUS_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -153,7 +153,7 @@ def log_in(page: Page, email: str, password: str, *, totp_secret: str | None = N
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
         return
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
-    page.locator("input[name=code]").fill(pyotp.TOTP(totp_secret).now())
+    page.locator("input[name=code]").fill(fresh_code(totp_secret))
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/"))
 
