@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "chorus.rallies",
     "chorus.governance",
     "chorus.links",
+    "chorus.policies",
+    "chorus.training",
+    "chorus.register",
+    "chorus.offboarding",
+    "chorus.incentives",
     "chorus.api",
     # The API documentation page and its assets, served locally (never from a CDN).
     "ninja",

@@ -22,5 +22,10 @@ urlpatterns = [
     path("o/<slug:org>/governance/", include("chorus.governance.urls")),
     path("o/<slug:org>/api-tokens/", include("chorus.api.urls")),
     path("o/<slug:org>/links/", include("chorus.links.urls")),
+    path("o/<slug:org>/policy/", include("chorus.policies.urls")),
+    path("o/<slug:org>/training/", include("chorus.training.urls")),
+    path("o/<slug:org>/register/", include("chorus.register.urls")),
+    path("o/<slug:org>/offboarding/", include("chorus.offboarding.urls")),
+    path("o/<slug:org>/incentives/", include("chorus.incentives.urls")),
     path("api/v1/", api_v1.urls),
 ]

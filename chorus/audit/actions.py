@@ -50,3 +50,8 @@ class AuditAction(models.TextChoices):
     COMPLIANCE_RULE_DELETED = "compliance_rule.deleted", _("Compliance rule deleted")
     COMPLIANCE_REVIEW_APPROVED = "compliance_review.approved", _("Post approved in review")
     COMPLIANCE_REVIEW_REJECTED = "compliance_review.rejected", _("Post rejected in review")
+    # Social media policy
+    # Training
+    # Account register
+    # Offboarding
+    # Incentives

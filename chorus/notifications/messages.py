@@ -199,6 +199,11 @@ MESSAGES: dict[str, Callable[[Params], str]] = {
     NotificationKind.RALLY_MISSED: _rally_missed,
     NotificationKind.CAMPAIGN_REVIEW: _campaign_review,
     NotificationKind.PILOT_FEEDBACK: _pilot_feedback,
+    # Social media policy
+    # Training
+    # Account register
+    # Offboarding
+    # Incentives
 }
 
 
@@ -263,6 +268,11 @@ ACTIONS: dict[str, Callable[[], str]] = {
     NotificationKind.RALLY_MISSED: lambda: _("See the rally"),
     NotificationKind.CAMPAIGN_REVIEW: lambda: _("Open the campaign"),
     NotificationKind.PILOT_FEEDBACK: lambda: _("Open the campaign"),
+    # Social media policy
+    # Training
+    # Account register
+    # Offboarding
+    # Incentives
 }
 
 

@@ -16,6 +16,11 @@ class NotificationKind(models.TextChoices):
     RALLY_MISSED = "rally_missed", _("Rally goal missed")
     CAMPAIGN_REVIEW = "campaign_review", _("Campaign review")
     PILOT_FEEDBACK = "pilot_feedback", _("Pilot feedback")
+    # Social media policy
+    # Training
+    # Account register
+    # Offboarding
+    # Incentives
 
 
 class Notification(models.Model):

@@ -221,6 +221,21 @@ ALLOWED_ROLES |= {
     "links:settings": OWNERS_AND_ADMINS,
 }
 POST_ONLY |= {"links:disable", "links:enable"}
+# The social media policy and its acknowledgments.
+ALLOWED_ROLES |= {}
+POST_ONLY |= set()
+# Training modules, lessons and quizzes.
+ALLOWED_ROLES |= {}
+POST_ONLY |= set()
+# The account register and delegated access to company accounts.
+ALLOWED_ROLES |= {}
+POST_ONLY |= set()
+# Offboarding and its reports.
+ALLOWED_ROLES |= {}
+POST_ONLY |= set()
+# Opt-in incentives: programmes, earnings, holds and payouts.
+ALLOWED_ROLES |= {}
+POST_ONLY |= set()
 # A view that needs its object in a particular state takes it from another key of ids.
 ID_KEYS = {
     ("campaigns:pilot_feedback", "campaign_id"): "pilot_campaign_id",
@@ -440,6 +455,26 @@ def governance_objects(cast: dict[str, Membership]) -> dict[str, int]:
     return {"rule_id": rule.pk, "review_id": review.pk}
 
 
+def policy_objects(cast: dict[str, Membership]) -> dict[str, int]:
+    return {}
+
+
+def training_objects(cast: dict[str, Membership]) -> dict[str, int]:
+    return {}
+
+
+def register_objects(cast: dict[str, Membership]) -> dict[str, int]:
+    return {}
+
+
+def offboarding_objects(cast: dict[str, Membership]) -> dict[str, int]:
+    return {}
+
+
+def incentive_objects(cast: dict[str, Membership]) -> dict[str, int]:
+    return {}
+
+
 TINY_GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
     b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
@@ -469,6 +504,11 @@ def ids(admin, employee, teams, cast, settings) -> dict[str, int]:
         **sharing_objects(cast),
         **governance_objects(cast),
         **link_objects(cast),
+        **policy_objects(cast),
+        **training_objects(cast),
+        **register_objects(cast),
+        **offboarding_objects(cast),
+        **incentive_objects(cast),
         "token_id": api_services.create_token(by=admin, name="Deploy script").token.pk,
     }
 
