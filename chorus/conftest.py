@@ -113,14 +113,21 @@ def login() -> Callable[[Membership], Client]:
     return log_in
 
 
+def smtp_mailers(port: int) -> dict[str, dict[str, object]]:
+    """Mail settings that send through an SMTP server on loopback at ``port``."""
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 10},
+        }
+    }
+
+
 @pytest.fixture
 def smtp(settings: pytest.FixtureRequest) -> Iterator[SMTPServer]:
     """Route Chorus's email through a real SMTP server on loopback."""
     with SMTPServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
-        settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
-        settings.EMAIL_PORT = server.port  # type: ignore[attr-defined]
-        settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
+        settings.MAILERS = smtp_mailers(server.port)  # type: ignore[attr-defined]
         yield server
 
 

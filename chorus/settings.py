@@ -188,17 +188,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Email: console in development unless an SMTP server is configured.
-EMAIL_HOST = env_optional("CHORUS_EMAIL_HOST")
-EMAIL_PORT = env_int("CHORUS_EMAIL_PORT", 587, minimum=1)
-EMAIL_HOST_USER = env_str("CHORUS_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = env_str("CHORUS_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("CHORUS_EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 20
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+_EMAIL_HOST = env_optional("CHORUS_EMAIL_HOST")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": env_int("CHORUS_EMAIL_PORT", 587, minimum=1),
+                "username": env_str("CHORUS_EMAIL_USER", ""),
+                "password": env_str("CHORUS_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("CHORUS_EMAIL_USE_TLS", False),
+                "timeout": 20,
+            },
+        }
+        if _EMAIL_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
 DEFAULT_FROM_EMAIL = env_str("CHORUS_EMAIL_FROM", "Chorus <chorus@localhost>")
 
 # Background work: Django's tasks API on the database by default, on Redis by configuration.

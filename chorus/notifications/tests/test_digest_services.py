@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chorus.campaigns.models import Activity, ActivityKind, Campaign, CampaignState
-from chorus.conftest import make_member
+from chorus.conftest import make_member, smtp_mailers
 from chorus.core.scheduler import registered_jobs
 from chorus.notifications import services
 from chorus.notifications.digest import digest_period_start, zone_named
@@ -271,7 +271,7 @@ def test_every_due_member_in_batches_one_email_each(organisation, smtp):
 
 def test_a_failed_send_can_be_retried(erin, settings, smtp):
     offer(erin)
-    settings.EMAIL_PORT = 1  # nothing listens there
+    settings.MAILERS = smtp_mailers(1)  # nothing listens there
 
     with pytest.raises(OSError):
         services.send_digest(member_id=erin.pk, now=at(MONDAY, 7))
@@ -280,7 +280,7 @@ def test_a_failed_send_can_be_retried(erin, settings, smtp):
     preference = DigestPreference.objects.get(member=erin)
     assert preference.last_sent_at is None
     assert not Notification.objects.filter(member=erin, emailed_at__isnull=False).exists()
-    settings.EMAIL_PORT = smtp.port
+    settings.MAILERS = smtp_mailers(smtp.port)
     assert services.send_due_digests(now=at(MONDAY, 8)) == 1
     assert len(smtp.mailbox.messages) == 1
 

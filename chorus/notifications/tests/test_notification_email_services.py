@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import TestCase
 
+from chorus.conftest import smtp_mailers
 from chorus.notifications import services
 from chorus.notifications.models import Notification, NotificationKind
 from chorus.orgs.models import Membership
@@ -151,12 +152,12 @@ def test_a_failed_send_leaves_it_for_a_retry(erin, settings, smtp):
     notification = Notification.objects.create(
         member=erin, kind=NotificationKind.POSTS_CANCELLED, params={"count": 1}
     )
-    settings.EMAIL_PORT = 1
+    settings.MAILERS = smtp_mailers(1)
 
     with pytest.raises(OSError):
         services.send_notification_email(notification_id=notification.pk)
 
     notification.refresh_from_db()
     assert notification.emailed_at is None
-    settings.EMAIL_PORT = smtp.port
+    settings.MAILERS = smtp_mailers(smtp.port)
     assert services.send_notification_email(notification_id=notification.pk) is True
