@@ -6,7 +6,7 @@ back to the person. The audit log is append-only: earlier events keep naming the
 person as they did, and one new event per organisation records the deletion.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,9 +24,14 @@ from chorus.orgs.models import Invitation, Membership
 from chorus.orgs.roles import Role
 from chorus.orgs.services import end_all_sessions
 from chorus.privacy import selectors
+from chorus.privacy.models import FailedPasswordCheck
 from chorus.publishing.models import Post, PublishAttempt
 from chorus.publishing.services import cancel_pending_posts
 from chorus.sharing.models import FeedEntry, ProgrammeConsent
+
+# Guessing someone's password on an unattended, logged-in browser stays slow.
+MAX_FAILED_PASSWORD_CHECKS = 5
+FAILED_PASSWORD_WINDOW = timedelta(minutes=15)
 
 # Stored on the cancelled posts, which no longer name anyone.
 ACCOUNT_DELETED_REASON = "The author deleted their account."
@@ -51,9 +56,8 @@ def check_may_delete_account(*, user: User) -> None:
 
 def delete_account(*, user: User, password: str, now: datetime | None = None) -> list[str]:
     """Delete ``user`` and everything personal about them; return the organisations they left."""
-    if not password or not user.check_password(password):
-        raise ValidationError({"password": _("This is not your password.")})
     now = now or timezone.now()
+    _check_password(user, password, now=now)
     with transaction.atomic():
         _lock_owners_of_organisations_of(user)
         check_may_delete_account(user=user)
@@ -75,6 +79,21 @@ def delete_account(*, user: User, password: str, now: datetime | None = None) ->
                 _("Your account cannot be deleted yet. Please ask an owner of your organisation.")
             ) from None
     return [membership.organisation.name for membership in memberships]
+
+
+def _check_password(user: User, password: str, *, now: datetime) -> None:
+    recent = FailedPasswordCheck.objects.filter(user=user, at__gt=now - FAILED_PASSWORD_WINDOW)
+    if recent.count() >= MAX_FAILED_PASSWORD_CHECKS:
+        raise ValidationError(
+            {
+                "password": _("Too many wrong passwords. Wait %(minutes)d minutes, then try again.")
+                % {"minutes": FAILED_PASSWORD_WINDOW.total_seconds() // 60}
+            },
+            code="too_many_attempts",
+        )
+    if not password or not user.check_password(password):
+        FailedPasswordCheck.objects.create(user=user, at=now)
+        raise ValidationError({"password": _("This is not your password.")})
 
 
 def _lock_owners_of_organisations_of(user: User) -> None:

@@ -1,5 +1,7 @@
 """Deleting an account: personal data goes, anonymous post records stay, owners are not orphaned."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -14,7 +16,13 @@ from chorus.notifications.models import DigestPreference, Notification
 from chorus.orgs import services as org_services
 from chorus.orgs.models import Invitation, Membership
 from chorus.orgs.roles import Role
-from chorus.privacy.services import ACCOUNT_DELETED_REASON, delete_account
+from chorus.privacy.models import FailedPasswordCheck
+from chorus.privacy.services import (
+    ACCOUNT_DELETED_REASON,
+    FAILED_PASSWORD_WINDOW,
+    MAX_FAILED_PASSWORD_CHECKS,
+    delete_account,
+)
 from chorus.privacy.tests.conftest import MARCH
 from chorus.publishing.models import Post, PostState, PublishAttempt
 from chorus.rallies.models import Pledge
@@ -210,3 +218,49 @@ def test_a_wrong_password_is_refused(erin_data, password):
     assert error.value.message_dict == {"password": ["This is not your password."]}
     assert personal_rows(erin_data.member.pk) == before
     assert User.objects.filter(pk=erin_data.member.user_id).exists()
+
+
+def _wrong_passwords(user: User, count: int, *, now) -> None:
+    for _attempt in range(count):
+        with pytest.raises(ValidationError):
+            delete_account(user=user, password="a guess", now=now)
+
+
+def test_too_many_wrong_passwords_pause_even_the_right_one(erin_data):
+    user = erin_data.member.user
+    _wrong_passwords(user, MAX_FAILED_PASSWORD_CHECKS, now=MARCH)
+
+    with pytest.raises(ValidationError) as error:
+        delete_account(user=user, password=PASSWORD, now=MARCH + timedelta(minutes=1))
+
+    assert error.value.message_dict == {
+        "password": ["Too many wrong passwords. Wait 15 minutes, then try again."]
+    }
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_the_pause_ends_after_the_window(erin_data):
+    user = erin_data.member.user
+    _wrong_passwords(user, MAX_FAILED_PASSWORD_CHECKS, now=MARCH)
+
+    delete_account(user=user, password=PASSWORD, now=MARCH + FAILED_PASSWORD_WINDOW)
+
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not FailedPasswordCheck.objects.exists()
+
+
+def test_fewer_wrong_passwords_than_the_limit_do_not_pause(erin_data):
+    user = erin_data.member.user
+    _wrong_passwords(user, MAX_FAILED_PASSWORD_CHECKS - 1, now=MARCH)
+
+    delete_account(user=user, password=PASSWORD, now=MARCH)
+
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_wrong_passwords_of_someone_else_do_not_pause_anyone(erin_data, adam_data):
+    _wrong_passwords(adam_data.member.user, MAX_FAILED_PASSWORD_CHECKS, now=MARCH)
+
+    delete_account(user=erin_data.member.user, password=PASSWORD, now=MARCH)
+
+    assert not User.objects.filter(pk=erin_data.member.user.pk).exists()
