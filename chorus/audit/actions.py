@@ -51,7 +51,44 @@ class AuditAction(models.TextChoices):
     COMPLIANCE_REVIEW_APPROVED = "compliance_review.approved", _("Post approved in review")
     COMPLIANCE_REVIEW_REJECTED = "compliance_review.rejected", _("Post rejected in review")
     # Social media policy
+    POLICY_PUBLISHED = "policy.published", _("Social media policy version published")
+    POLICY_REMINDERS_SENT = "policy.reminders_sent", _("Reminded members to accept the policy")
     # Training
+    TRAINING_MODULE_CREATED = "training_module.created", _("Training module created")
+    TRAINING_MODULE_UPDATED = "training_module.updated", _("Training module changed")
+    TRAINING_MODULE_DELETED = "training_module.deleted", _("Training module deleted")
+    TRAINING_LESSON_CREATED = "training_lesson.created", _("Training lesson created")
+    TRAINING_LESSON_UPDATED = "training_lesson.updated", _("Training lesson changed")
+    TRAINING_LESSON_DELETED = "training_lesson.deleted", _("Training lesson deleted")
+    TRAINING_QUESTION_CREATED = "training_question.created", _("Quiz question created")
+    TRAINING_QUESTION_UPDATED = "training_question.updated", _("Quiz question changed")
+    TRAINING_QUESTION_DELETED = "training_question.deleted", _("Quiz question deleted")
+    TRAINING_ORDER_CHANGED = "training.order_changed", _("Training content reordered")
+    TRAINING_STARTERS_ADDED = "training.starters_added", _("Starter training modules added")
+    TRAINING_UNLOCKS_CHANGED = "training.unlocks_changed", _("Training unlock requirements changed")
     # Account register
+    REGISTER_ENTRY_ADDED = "register_entry.added", _("Account added to the register")
+    REGISTER_ENTRY_CHANGED = "register_entry.changed", _("Register entry changed")
+    REGISTER_ENTRY_REMOVED = "register_entry.removed", _("Account removed from the register")
+    REGISTER_ENTRY_REVIEWED = "register_entry.reviewed", _("Register entry reviewed")
+    REGISTER_CONFIRMED = "register.confirmed", _("Account register confirmed correct")
+    REGISTER_SETTINGS_CHANGED = "register.settings_changed", _("Register settings changed")
+    DELEGATION_GRANTED = "delegation.granted", _("Delegated access granted")
+    DELEGATION_REVOKED = "delegation.revoked", _("Delegated access revoked")
     # Offboarding
+    MEMBER_OFFBOARDED = "offboarding.completed", _("Member offboarded")
     # Incentives
+    INCENTIVE_PROGRAMME_CREATED = "incentive_programme.created", _("Incentive programme created")
+    INCENTIVE_PROGRAMME_UPDATED = "incentive_programme.updated", _("Incentive programme changed")
+    INCENTIVE_PROGRAMME_PAUSED = "incentive_programme.paused", _("Incentive programme paused")
+    INCENTIVE_PROGRAMME_RESUMED = "incentive_programme.resumed", _("Incentive programme resumed")
+    INCENTIVE_PROGRAMME_ENDED = "incentive_programme.ended", _("Incentive programme ended")
+    INCENTIVE_JOINED = "incentive.joined", _("Member joined an incentive programme")
+    INCENTIVE_LEFT = "incentive.left", _("Member left an incentive programme")
+    INCENTIVE_HOLD_RELEASED = "incentive_hold.released", _("Held click released")
+    INCENTIVE_HOLD_REJECTED = "incentive_hold.rejected", _("Held click rejected")
+    INCENTIVE_PAYOUT_EXPORTED = "incentive_payout.exported", _("Incentive payout exported")
+    INCENTIVE_PAYOUT_DOWNLOADED = (
+        "incentive_payout.downloaded",
+        _("Incentive payout file downloaded"),
+    )

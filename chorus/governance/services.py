@@ -45,8 +45,10 @@ from chorus.notifications.services import notify
 from chorus.orgs.access import check_capability
 from chorus.orgs.models import Membership, Organisation
 from chorus.orgs.roles import Capability
+from chorus.policies.services import pause_unaccepted_post
 from chorus.publishing.models import Post, PostState, text_fingerprint
 from chorus.publishing.services import cancel_pending_posts
+from chorus.register.selectors import needs_manager_review
 
 logger = logging.getLogger(__name__)
 
@@ -506,7 +508,7 @@ def approve_review(
 ) -> ReviewRequest:
     """The text may go out; a scheduled post held for the review is due again.
 
-    The author sees the decision, and the reviewer's note, under "My reviews".
+    The author is told, and sees the reviewer's note under "My reviews".
     """
     now = now or timezone.now()
     reason = reason.strip()[:REVIEW_REASON_LENGTH]
@@ -522,6 +524,13 @@ def approve_review(
             review,
             after={"post": post.pk, "reason": reason},
         )
+        if post.member is not None:
+            notify(
+                member=post.member,
+                kind=NotificationKind.POST_REVIEW_APPROVED,
+                params={"network": post.network, "reason": reason},
+                url=_my_reviews_url(post.organisation),
+            )
     return review
 
 
@@ -572,9 +581,12 @@ def gate_before_publishing(*, post: Post, now: datetime | None = None) -> Publis
     """Check the post's exact text again, as the rules stand now, and log the check.
 
     A block-level finding refuses the post. A review-level one holds it (no longer
-    due) until a reviewer approved this exact text; a rejected text is refused.
+    due) until a reviewer approved this exact text; a rejected text is refused. A post whose
+    owner has not accepted the current social media policy is paused until they do.
     """
     now = now or timezone.now()
+    if pause_unaccepted_post(post=post, now=now):
+        return PublishGate(hold=True)
     result, evaluation = evaluate(
         organisation=post.organisation,
         text=post.text,
@@ -588,7 +600,7 @@ def gate_before_publishing(*, post: Post, now: datetime | None = None) -> Publis
     if result.blocks:
         messages = "; ".join(f.message for f in result.of_severity(EngineSeverity.BLOCK))
         return PublishGate(refusal=_("It breaks a compliance rule: %(why)s") % {"why": messages})
-    if not result.needs_review:
+    if not result.needs_review and not needs_manager_review(post=post):
         return PublishGate()
     decision = selectors.review_decision(post=post)
     if decision == ReviewState.APPROVED:

@@ -132,12 +132,12 @@ class LinkResolver:
             self._salt_day = day_number
         return self._salt
 
-    async def is_member(self, session_key: str, organisation_id: int) -> bool:
+    async def member_of(self, session_key: str, organisation_id: int) -> int | None:
         try:
-            return await self._in_thread(store.is_member, session_key, organisation_id)
+            return await self._in_thread(store.member_of, session_key, organisation_id)
         except Exception:
             logger.exception("Could not check whether a click came from a member")
-            return False
+            return None
 
     def close(self) -> None:
         self._executor.submit(store.close)
@@ -361,11 +361,13 @@ class LinkRedirect:
         if self.trust_forwarded_for and forwarded:
             address = visitors.forwarded_address(forwarded)
         agent = visitors.classify(user_agent)
-        is_member = False
+        clicker_member_id = None
         if cookie and self.session_cookie in cookie:
             session_key = visitors.cookie_value(cookie, self.session_cookie)
             if session_key:
-                is_member = await self.resolver.is_member(session_key, entry.organisation_id)
+                clicker_member_id = await self.resolver.member_of(
+                    session_key, entry.organisation_id
+                )
         salt = self.resolver.todays_salt() or await self.resolver.salt()
         return ClickRow(
             entry.link_id,
@@ -375,7 +377,9 @@ class LinkRedirect:
             self.country(address) if address else "",
             agent.device,
             agent.is_bot,
-            is_member,
+            clicker_member_id is not None,
+            visitors.network_key(address=address, salt=salt) if address else "",
+            clicker_member_id,
         )
 
     async def _page(

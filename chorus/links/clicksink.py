@@ -36,6 +36,8 @@ COLUMNS = (
     "device",
     "is_bot",
     "is_member",
+    "network_key",
+    "clicker_member_id",
     "not_counted_reason",
 )
 # How long a batch may wait for SQLite's write lock before its visitors get "try again".
@@ -118,6 +120,8 @@ class SqliteClickSink:
                 row.device,
                 row.is_bot,
                 row.is_member,
+                row.network_key,
+                row.clicker_member_id,
                 "",
             )
             for row in rows

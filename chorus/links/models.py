@@ -195,6 +195,19 @@ class Click(models.Model):
     device = models.CharField(max_length=10, choices=Device.choices)
     is_bot = models.BooleanField(default=False)
     is_member = models.BooleanField(default=False)
+    # A salted hash (the visitor key's salt) of the address's /24 or /48: no address.
+    network_key = models.CharField(max_length=32, blank=True, default="")
+    # Which member's session the click carried (with is_member). No constraint or index,
+    # like the link: a deleted membership leaves a number that matches nobody.
+    clicker_member = models.ForeignKey(
+        Membership,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     # None until the counting job has decided.
     counted = models.BooleanField(null=True)
     not_counted_reason = models.CharField(max_length=12, choices=NotCounted.choices, blank=True)

@@ -46,6 +46,8 @@ class ClickRow(NamedTuple):
     device: str
     is_bot: bool
     is_member: bool
+    network_key: str = ""
+    clicker_member_id: int | None = None
 
 
 def resolve(code: str) -> Resolved | None:
@@ -117,15 +119,17 @@ def today() -> date:
     return datetime.fromtimestamp(time.time(), UTC).date()
 
 
-def is_member(session_key: str, organisation_id: int) -> bool:
-    """Whether a Chorus session belongs to an active member of the organisation."""
+def member_of(session_key: str, organisation_id: int) -> int | None:
+    """The active membership of the organisation a Chorus session belongs to, if any."""
     engine = import_module(settings.SESSION_ENGINE)
     user_id = engine.SessionStore(session_key=session_key).load().get(SESSION_KEY)
     if not user_id:
-        return False
-    return Membership.objects.filter(
-        organisation_id=organisation_id, user_id=user_id, is_active=True
-    ).exists()
+        return None
+    return (
+        Membership.objects.filter(organisation_id=organisation_id, user_id=user_id, is_active=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def close() -> None:

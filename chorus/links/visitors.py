@@ -5,6 +5,7 @@ Pure functions of request headers, fast enough for the redirect's hot path.
 
 import hashlib
 import re
+import socket
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -99,6 +100,32 @@ def classify(user_agent: str) -> Agent:
 def visitor_key(*, address: str, user_agent: str, salt: bytes) -> str:
     data = f"{address}\n{user_agent}".encode()
     return hashlib.blake2b(data, key=salt, digest_size=16).hexdigest()
+
+
+_IPV4_MAPPED = bytes(10) + b"\xff\xff"
+
+
+def network_block(address: str) -> str:
+    """The address's network: its /24 for IPv4, its /48 for IPv6 ("" if it is no address)."""
+    if "." in address and ":" not in address:
+        head, dot, _last = address.rpartition(".")
+        return head + dot if head.count(".") == 2 else ""
+    try:
+        packed = socket.inet_pton(socket.AF_INET6, address)
+    except (OSError, ValueError):
+        return ""
+    if packed[:12] == _IPV4_MAPPED:
+        return f"{packed[12]}.{packed[13]}.{packed[14]}."
+    # The first 48 bits in hex: formatting groups as ipaddress does costs several times more.
+    return packed[:6].hex() + "/48"
+
+
+def network_key(*, address: str, salt: bytes) -> str:
+    """A salted hash of the address's network block, for spotting bursts from one network."""
+    block = network_block(address)
+    if not block:
+        return ""
+    return hashlib.blake2b(block.encode(), key=salt, digest_size=16).hexdigest()
 
 
 def referrer_host(referrer: str) -> str:

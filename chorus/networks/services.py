@@ -175,8 +175,28 @@ def disconnect_account(
     _check_owner(by, account)
     if account.status == AccountStatus.DISCONNECTED:
         raise ValidationError(_("This account is already disconnected."))
-    now = now or timezone.now()
     before = {"status": account.status, **_settings_of(account)}
+    with transaction.atomic():
+        cancelled = forget_account(
+            account=account,
+            reason=_("You disconnected %(account)s.") % {"account": account},
+            now=now,
+        )
+        record_member_action(
+            by,
+            AuditAction.ACCOUNT_DISCONNECTED,
+            account,
+            before=before,
+            after={"status": account.status, "cancelled_posts": len(cancelled)},
+        )
+    return cancelled
+
+
+def forget_account(
+    *, account: ConnectedAccount, reason: str, now: datetime | None = None
+) -> list[Post]:
+    """Mark the account disconnected, wipe its stored credentials, cancel its waiting posts."""
+    now = now or timezone.now()
     with transaction.atomic():
         ConnectedAccount.objects.filter(pk=account.pk).update(
             status=AccountStatus.DISCONNECTED,
@@ -187,17 +207,7 @@ def disconnect_account(
             takes_part=False,
         )
         account.refresh_from_db()
-        cancelled = _cancel_posts_of(
-            account, reason=_("You disconnected %(account)s.") % {"account": account}, now=now
-        )
-        record_member_action(
-            by,
-            AuditAction.ACCOUNT_DISCONNECTED,
-            account,
-            before=before,
-            after={"status": account.status, "cancelled_posts": len(cancelled)},
-        )
-    return cancelled
+        return _cancel_posts_of(account, reason=reason, now=now)
 
 
 def update_account_settings(

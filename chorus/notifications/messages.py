@@ -14,6 +14,9 @@ What each kind reads from its params (optional ones in brackets):
 - rally_fired, rally_missed: rally
 - campaign_review: campaign (or name), [decision: approved / changes_requested]
 - pilot_feedback: campaign (or name), [by: who gave the feedback]
+- policy_published, policy_reminder: version, [count: posts paused until it is accepted]
+- posts_paused: count, version
+- register_review_due: count
 """
 
 from collections.abc import Callable, Mapping
@@ -175,6 +178,20 @@ def _campaign_review(params: Params) -> str:
     return _("The campaign “%(campaign)s” is waiting for your review.") % {"campaign": campaign}
 
 
+def _post_review_approved(params: Params) -> str:
+    network, reason = _network(params), _optional_text(params, "reason")
+    if not network:
+        raise MissingParam("network")
+    if reason:
+        return _("A reviewer approved your post on %(network)s: %(reason)s") % {
+            "network": network,
+            "reason": reason,
+        }
+    return _("A reviewer approved your post on %(network)s; it can go out as planned.") % {
+        "network": network
+    }
+
+
 def _pilot_feedback(params: Params) -> str:
     campaign = _text(params, "name", "campaign")
     by = _optional_text(params, "by")
@@ -188,6 +205,63 @@ def _pilot_feedback(params: Params) -> str:
     ) % {"campaign": campaign}
 
 
+def _register_review_due(params: Params) -> str:
+    count = _count(params)
+    return ngettext(
+        "%(count)d account in the register is due for review: check its owner and access.",
+        "%(count)d accounts in the register are due for review: check their owners and access.",
+        count,
+    ) % {"count": count}
+
+
+def _paused_count(params: Params) -> int:
+    try:
+        return _count(params)
+    except MissingParam:
+        return 0
+
+
+def _policy_published(params: Params) -> str:
+    version, count = _text(params, "version"), _paused_count(params)
+    if count:
+        return ngettext(
+            "Version %(version)s of the social media policy is out. Read and accept it: "
+            "%(count)d scheduled post of yours is paused until you do.",
+            "Version %(version)s of the social media policy is out. Read and accept it: "
+            "%(count)d scheduled posts of yours are paused until you do.",
+            count,
+        ) % {"version": version, "count": count}
+    return _(
+        "Version %(version)s of the social media policy is out. Please read and accept it."
+    ) % {"version": version}
+
+
+def _policy_reminder(params: Params) -> str:
+    version, count = _text(params, "version"), _paused_count(params)
+    if count:
+        return ngettext(
+            "A reminder: please read and accept version %(version)s of the social media "
+            "policy. %(count)d post of yours is paused until you do.",
+            "A reminder: please read and accept version %(version)s of the social media "
+            "policy. %(count)d posts of yours are paused until you do.",
+            count,
+        ) % {"version": version, "count": count}
+    return _(
+        "A reminder: please read and accept version %(version)s of the social media policy."
+    ) % {"version": version}
+
+
+def _posts_paused(params: Params) -> str:
+    count = _count(params)
+    return ngettext(
+        "%(count)d post of yours was paused: accept version %(version)s of the social media "
+        "policy and it goes out.",
+        "%(count)d posts of yours were paused: accept version %(version)s of the social media "
+        "policy and they go out.",
+        count,
+    ) % {"count": count, "version": _text(params, "version")}
+
+
 MESSAGES: dict[str, Callable[[Params], str]] = {
     NotificationKind.NEW_ACTIVITIES: _new_activities,
     NotificationKind.POST_PUBLISHED: _post_published,
@@ -199,9 +273,14 @@ MESSAGES: dict[str, Callable[[Params], str]] = {
     NotificationKind.RALLY_MISSED: _rally_missed,
     NotificationKind.CAMPAIGN_REVIEW: _campaign_review,
     NotificationKind.PILOT_FEEDBACK: _pilot_feedback,
+    NotificationKind.POST_REVIEW_APPROVED: _post_review_approved,
     # Social media policy
+    NotificationKind.POLICY_PUBLISHED: _policy_published,
+    NotificationKind.POLICY_REMINDER: _policy_reminder,
+    NotificationKind.POSTS_PAUSED: _posts_paused,
     # Training
     # Account register
+    NotificationKind.REGISTER_REVIEW_DUE: _register_review_due,
     # Offboarding
     # Incentives
 }
@@ -268,9 +347,14 @@ ACTIONS: dict[str, Callable[[], str]] = {
     NotificationKind.RALLY_MISSED: lambda: _("See the rally"),
     NotificationKind.CAMPAIGN_REVIEW: lambda: _("Open the campaign"),
     NotificationKind.PILOT_FEEDBACK: lambda: _("Open the campaign"),
+    NotificationKind.POST_REVIEW_APPROVED: lambda: _("See your reviews"),
     # Social media policy
+    NotificationKind.POLICY_PUBLISHED: lambda: _("Read the policy"),
+    NotificationKind.POLICY_REMINDER: lambda: _("Read the policy"),
+    NotificationKind.POSTS_PAUSED: lambda: _("Read the policy"),
     # Training
     # Account register
+    NotificationKind.REGISTER_REVIEW_DUE: lambda: _("Review the register"),
     # Offboarding
     # Incentives
 }

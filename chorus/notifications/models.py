@@ -16,9 +16,14 @@ class NotificationKind(models.TextChoices):
     RALLY_MISSED = "rally_missed", _("Rally goal missed")
     CAMPAIGN_REVIEW = "campaign_review", _("Campaign review")
     PILOT_FEEDBACK = "pilot_feedback", _("Pilot feedback")
+    POST_REVIEW_APPROVED = "post_review_approved", _("Post approved in review")
     # Social media policy
+    POLICY_PUBLISHED = "policy_published", _("New social media policy")
+    POLICY_REMINDER = "policy_reminder", _("Social media policy reminder")
+    POSTS_PAUSED = "posts_paused", _("Posts paused")
     # Training
     # Account register
+    REGISTER_REVIEW_DUE = "register_review_due", _("Account register review due")
     # Offboarding
     # Incentives
 

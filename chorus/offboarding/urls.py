@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chorus.offboarding import views
 
 app_name = "offboarding"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("<int:report_id>/", views.report_detail, name="report"),
+]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chorus.core.forms import add_validation_errors
 from chorus.core.pagination import paginate
+from chorus.offboarding.services import offboard_member
 from chorus.orgs import selectors, services
 from chorus.orgs.access import (
     access_invitation_by_member,
@@ -111,7 +112,7 @@ def member_set_active(request: MemberRequest, membership_id: int) -> HttpRespons
                 request, _("%(name)s can use Chorus again.") % {"name": target.user.display_name}
             )
         else:
-            services.deactivate_member(by=request.member, member=target)
+            offboard_member(by=request.member, member=target)
             messages.success(
                 request,
                 _("%(name)s is deactivated and has been logged out everywhere.")

@@ -18,9 +18,13 @@ class PostState(models.TextChoices):
     PUBLISHED = "published", _("Published")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    # Held until its owner accepts the current social media policy.
+    PAUSED = "paused", _("Paused")
 
 
-PENDING_STATES = frozenset({PostState.APPROVED, PostState.SCHEDULED, PostState.FAILED})
+PENDING_STATES = frozenset(
+    {PostState.APPROVED, PostState.SCHEDULED, PostState.FAILED, PostState.PAUSED}
+)
 
 
 class PostSource(models.TextChoices):

@@ -14,7 +14,12 @@ POST_WORKFLOW = StateMachine(
         Transition(name="retry_later", sources=states(S.PUBLISHING), target=S.SCHEDULED),
         Transition(name="fail", sources=states(S.PUBLISHING), target=S.FAILED),
         Transition(
-            name="cancel", sources=states(S.APPROVED, S.SCHEDULED, S.FAILED), target=S.CANCELLED
+            name="cancel",
+            sources=states(S.APPROVED, S.SCHEDULED, S.FAILED, S.PAUSED),
+            target=S.CANCELLED,
         ),
+        # Held while its owner has not accepted the current social media policy.
+        Transition(name="pause", sources=states(S.SCHEDULED), target=S.PAUSED),
+        Transition(name="resume", sources=states(S.PAUSED), target=S.SCHEDULED),
     )
 )

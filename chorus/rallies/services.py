@@ -28,6 +28,7 @@ from chorus.notifications.services import notify
 from chorus.orgs.access import check_capability
 from chorus.orgs.models import Membership
 from chorus.orgs.roles import Capability
+from chorus.policies.selectors import check_policy_accepted
 from chorus.publishing.models import Post, PostSource, PostState, text_fingerprint
 from chorus.publishing.services import cancel_pending_posts
 from chorus.publishing.workflow import POST_WORKFLOW
@@ -38,6 +39,7 @@ from chorus.rallies.workflow import RALLY_WORKFLOW
 from chorus.sharing.models import FeedEntry
 from chorus.sharing.similarity import signature
 from chorus.sharing.text import final_text, fits
+from chorus.training.selectors import check_kind_unlocked
 
 logger = logging.getLogger(__name__)
 
@@ -259,6 +261,7 @@ def pledge(
 ) -> Pledge:
     """Approve ``text`` for ``account``; it is posted only if the rally fires."""
     now = now or timezone.now()
+    check_policy_accepted(member=member)
     text = text.strip()
     _check_may_pledge(member=member, rally=rally, now=now)
     settings = selectors.advocacy_settings(organisation=member.organisation)
@@ -331,6 +334,7 @@ def _check_may_pledge(*, member: Membership, rally: Rally, now: datetime) -> Non
             _("Join the advocacy programme first: only participants can pledge."),
             code="not_participant",
         )
+    check_kind_unlocked(member=member, kind=rally.activity.kind)
 
 
 def _check_account(

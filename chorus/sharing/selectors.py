@@ -29,7 +29,10 @@ from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.networks import PROFILES
 from chorus.orgs.models import Membership, Organisation
 from chorus.publishing.models import Post, PostState
+from chorus.register.selectors import delegated_accounts
 from chorus.sharing.models import AdvocacySettings, FeedEntry, FeedState, ProgrammeConsent
+from chorus.training.models import Module
+from chorus.training.selectors import locked_kinds
 
 # Activities Chorus posts for the employee; the others they do on the network themselves.
 COMPOSABLE_KINDS = frozenset({ActivityKind.SHARE_LINK, ActivityKind.REPOST, ActivityKind.OWN_POST})
@@ -199,6 +202,7 @@ class FeedCard:
     link: LinkCard | None
     is_pilot: bool
     composable: bool
+    locked_by: Module | None = None  # the training module that unlocks this kind of activity
 
 
 def feed_cards(*, member: Membership, entries: Iterable[FeedEntry]) -> list[FeedCard]:
@@ -210,6 +214,7 @@ def feed_cards(*, member: Membership, entries: Iterable[FeedEntry]) -> list[Feed
         suggestions.setdefault(suggestion.activity_id, []).append(suggestion)
     networks = list(participating_accounts(member=member).values_list("network", flat=True))
     language = member_language(member)
+    locked = locked_kinds(member=member)
     return [
         FeedCard(
             entry=entry,
@@ -221,6 +226,7 @@ def feed_cards(*, member: Membership, entries: Iterable[FeedEntry]) -> list[Feed
             link=link_card(entry.activity),
             is_pilot=entry.campaign.state == CampaignState.PILOT,
             composable=entry.activity.kind in COMPOSABLE_KINDS,
+            locked_by=locked.get(entry.activity.kind),
         )
         for entry in entries
     ]
@@ -234,10 +240,11 @@ def allows_network(campaign: Campaign, network: str) -> bool:
 
 
 def composer_accounts(*, member: Membership, campaign: Campaign) -> list[ConnectedAccount]:
-    """The member's participating accounts on networks the campaign is for."""
+    """The member's participating accounts, and company accounts they are a delegate of,
+    on networks the campaign is for."""
     return [
         account
-        for account in participating_accounts(member=member)
+        for account in [*participating_accounts(member=member), *delegated_accounts(member=member)]
         if account.network in PROFILES and allows_network(campaign, account.network)
     ]
 

@@ -40,9 +40,11 @@ from chorus.notifications.services import notify
 from chorus.orgs.access import check_capability
 from chorus.orgs.models import Membership
 from chorus.orgs.roles import Capability
+from chorus.policies.selectors import check_policy_accepted
 from chorus.publishing.models import Post, PostState, text_fingerprint
 from chorus.publishing.services import cancel_pending_posts
 from chorus.publishing.workflow import POST_WORKFLOW
+from chorus.register import selectors as register
 from chorus.sharing import selectors, spread
 from chorus.sharing.models import (
     AdvocacySettings,
@@ -53,6 +55,7 @@ from chorus.sharing.models import (
 )
 from chorus.sharing.similarity import most_similar, signature
 from chorus.sharing.text import final_text
+from chorus.training.selectors import check_kind_unlocked
 
 MAX_SPREAD_DAYS = 14
 MAX_MIN_GAP = timedelta(hours=12)
@@ -123,6 +126,7 @@ def update_advocacy_settings(
 
 def join_programme(*, member: Membership, now: datetime | None = None) -> ProgrammeConsent:
     """Take part, agreeing to the organisation's current terms (kept with the consent)."""
+    check_policy_accepted(member=member)
     advocacy = selectors.advocacy_settings_for(organisation=member.organisation)
     if selectors.is_participant(member=member):
         raise ValidationError(_("You are already taking part in the programme."))
@@ -390,7 +394,10 @@ def check_may_compose(*, member: Membership, entry: FeedEntry, now: datetime | N
     now = now or timezone.now()
     if not selectors.is_participant(member=member):
         raise ValidationError(_("Join the programme to share posts."), code="not_participant")
-    if not selectors.participating_accounts(member=member).exists():
+    if not (
+        selectors.participating_accounts(member=member).exists()
+        or register.delegated_accounts(member=member).exists()
+    ):
         raise ValidationError(
             _("Choose at least one connected account to take part first."), code="no_accounts"
         )
@@ -403,6 +410,7 @@ def check_may_compose(*, member: Membership, entry: FeedEntry, now: datetime | N
         raise ValidationError(_("This campaign is not live."), code="not_live")
     if entry.activity.is_expired(now=now):
         raise ValidationError(_("This activity has expired."), code="expired")
+    check_kind_unlocked(member=member, kind=entry.activity.kind)
     if entry.activity.kind not in selectors.COMPOSABLE_KINDS:
         raise ValidationError(
             _("Chorus does not do this for you: do it on the network itself."),
@@ -427,7 +435,8 @@ def _entry_for(member: Membership, activity: Activity) -> FeedEntry:
 
 
 def _check_account(member: Membership, account: ConnectedAccount, entry: FeedEntry) -> None:
-    if account.member_id != member.pk or not account.can_post:
+    mine = account.member_id == member.pk or register.is_delegate(member=member, account=account)
+    if not mine or not account.can_post:
         raise ValidationError(
             {"account": _("Choose one of your own accounts that takes part in the programme.")}
         )
@@ -539,6 +548,7 @@ def approve_post(
 ) -> Post:
     """The member approves this exact final text for this account; nothing else goes out."""
     now = now or timezone.now()
+    check_policy_accepted(member=member)
     entry = _entry_for(member, activity)
     check_may_compose(member=member, entry=entry, now=now)
     _check_account(member, account, entry)
@@ -729,6 +739,7 @@ def _slot_message(problem: spread.SlotProblem, *, min_gap: timedelta) -> str:
 def post_now(*, member: Membership, post: Post, now: datetime | None = None) -> Post:
     """Send an approved (or failed, or scheduled) post at once, within the account's daily cap."""
     now = now or timezone.now()
+    check_policy_accepted(member=member)
     with transaction.atomic():
         _lock_schedule(member)
         _check_may_schedule(member, post, now)
@@ -767,6 +778,7 @@ def reschedule_post(
 ) -> Post:
     """Move a scheduled (or failed) post to another time that keeps the gap and the cap."""
     now = now or timezone.now()
+    check_policy_accepted(member=member)
     if post.state not in (PostState.SCHEDULED, PostState.FAILED):
         raise ValidationError(_("Only a scheduled or failed post can be moved."))
     with transaction.atomic():
@@ -1218,6 +1230,7 @@ def spread_posts(
 ) -> list[Post]:
     """Schedule approved posts at random working-hour times over a few days, or none at all."""
     now = now or timezone.now()
+    check_policy_accepted(member=member)
     if not posts:
         raise ValidationError({"posts": _("Choose the posts to spread.")})
     _check_window(

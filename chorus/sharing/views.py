@@ -16,6 +16,7 @@ from chorus.governance.selectors import is_awaiting_review as awaiting_review
 from chorus.networks.models import ConnectedAccount
 from chorus.orgs.decorators import MemberRequest, member_view
 from chorus.orgs.roles import Capability
+from chorus.policies import selectors as policy_selectors
 from chorus.publishing.access import access_post_by_member
 from chorus.publishing.models import Post
 from chorus.sharing import selectors, services
@@ -114,6 +115,7 @@ def _programme_page(
             "accounts": accounts,
             "account_form": form,
             "cancelled": cancelled,
+            "policy_to_accept": policy_selectors.unaccepted_version(member=member),
         },
         status=status,
     )
@@ -388,6 +390,7 @@ def _posts_page(
             "reschedule": reschedule or {},
             "time_zone": member.time_zone,
             "participant": selectors.is_participant(member=member),
+            "policy_pause": policy_selectors.pause_notice(member=member),
         },
     )
 

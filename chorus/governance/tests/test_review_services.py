@@ -77,6 +77,15 @@ def test_approval_lets_the_post_go_out_as_planned(held_post, reviewer):
     assert list(selectors.reviews_of_member(member=held_post.member)) == [review]
 
 
+def test_approval_tells_the_author_with_the_reviewers_note(held_post, reviewer):
+    services.approve_review(by=reviewer, review=ReviewRequest.objects.get(), reason="Fine.")
+
+    notification = Notification.objects.get(member=held_post.member)
+    assert notification.kind == NotificationKind.POST_REVIEW_APPROVED
+    assert notification.message == "A reviewer approved your post on Development outbox: Fine."
+    assert notification.url.endswith("/governance/my-reviews/")
+
+
 def test_rejection_cancels_the_post_and_tells_the_author_why(held_post, admin, employee):
     review = ReviewRequest.objects.get()
 

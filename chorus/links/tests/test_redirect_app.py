@@ -16,7 +16,7 @@ from chorus.links.asgi_redirect import build_redirect, with_links
 from chorus.links.models import Click, Device, VisitorSalt
 from chorus.links.tests.asgi import Answer, acall, call
 from chorus.links.tests.test_visitors import PEOPLE, PREVIEW_FETCHERS_AND_CRAWLERS
-from chorus.links.visitors import visitor_key
+from chorus.links.visitors import network_key, visitor_key
 
 # The redirect reads and writes from threads of its own, which see only committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -172,8 +172,20 @@ def test_a_signed_in_member_of_the_organisation_is_flagged(app, link, admin, out
     for cookie in (f"sessionid={session_of(admin)}", f"sessionid={session_of(outsider)}", ""):
         call(app, path_of(link), headers=[("Cookie", cookie)] if cookie else [])
 
-    flags = list(Click.objects.order_by("pk").values_list("is_member", flat=True))
-    assert flags == [True, False, False]
+    flags = list(Click.objects.order_by("pk").values_list("is_member", "clicker_member_id"))
+    assert flags == [(True, admin.pk), (False, None), (False, None)]
+
+
+def test_clicks_from_one_network_block_share_a_network_key(app, link):
+    for address in ("203.0.113.7", "203.0.113.200", "198.51.100.7", "2001:db8:1:2::1"):
+        call(app, path_of(link), headers=[("User-Agent", IPHONE)], client=(address, 50000))
+
+    salt = bytes.fromhex(VisitorSalt.objects.get(day=store.today()).salt)
+    keys = list(Click.objects.order_by("pk").values_list("network_key", flat=True))
+    assert keys[0] == keys[1] == network_key(address="203.0.113.9", salt=salt)
+    assert keys[2] != keys[0]
+    assert keys[3] == network_key(address="2001:db8:1:ffff::9", salt=salt)
+    assert not any("203.0.113" in key or "2001:db8" in key for key in keys)
 
 
 def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(settings, link):

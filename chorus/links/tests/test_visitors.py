@@ -7,6 +7,8 @@ from chorus.links.visitors import (
     classify,
     cookie_value,
     forwarded_address,
+    network_block,
+    network_key,
     referrer_host,
     visitor_key,
 )
@@ -167,3 +169,29 @@ def test_the_session_cookie_is_found_among_others():
     assert cookie_value(header, "sessionid") == "s3ss10n"
     assert cookie_value(header, "missing") == ""
     assert cookie_value("xsessionid=nope", "sessionid") == ""
+
+
+@pytest.mark.parametrize(
+    ("address", "block"),
+    [
+        ("203.0.113.7", "203.0.113."),
+        ("2001:db8:1:2::1", "20010db80001/48"),
+        ("2001:db8:1:ffff:ffff::9", "20010db80001/48"),
+        ("::ffff:203.0.113.7", "203.0.113."),
+        ("", ""),
+        ("not-an-address", ""),
+        ("unix-socket", ""),
+    ],
+)
+def test_the_network_block_is_the_24_or_48_around_the_address(address, block):
+    assert network_block(address) == block
+
+
+def test_the_network_key_hides_the_block_and_changes_with_the_salt():
+    first = network_key(address="203.0.113.7", salt=b"a" * 32)
+
+    assert first == network_key(address="203.0.113.250", salt=b"a" * 32)
+    assert first != network_key(address="203.0.114.7", salt=b"a" * 32)
+    assert first != network_key(address="203.0.113.7", salt=b"b" * 32)
+    assert "203" not in first and len(first) == 32
+    assert network_key(address="", salt=b"a" * 32) == ""

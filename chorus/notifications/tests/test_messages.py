@@ -21,6 +21,11 @@ FULL_PARAMS = {
     NotificationKind.RALLY_MISSED: {"rally": "Hiring week"},
     NotificationKind.CAMPAIGN_REVIEW: {"campaign": "Spring launch"},
     NotificationKind.PILOT_FEEDBACK: {"campaign": "Spring launch"},
+    NotificationKind.POST_REVIEW_APPROVED: {"network": "mastodon"},
+    NotificationKind.REGISTER_REVIEW_DUE: {"count": 2},
+    NotificationKind.POLICY_PUBLISHED: {"version": "2.0", "count": 3},
+    NotificationKind.POLICY_REMINDER: {"version": "2.0", "count": 1},
+    NotificationKind.POSTS_PAUSED: {"version": "2.0", "count": 1},
 }
 
 EXPECTED_EN = {
@@ -44,6 +49,23 @@ EXPECTED_EN = {
     NotificationKind.CAMPAIGN_REVIEW: "The campaign “Spring launch” is waiting for your review.",
     NotificationKind.PILOT_FEEDBACK: (
         "The campaign “Spring launch” is in pilot: tell us how your audience would read it."
+    ),
+    NotificationKind.POST_REVIEW_APPROVED: (
+        "A reviewer approved your post on Mastodon; it can go out as planned."
+    ),
+    NotificationKind.REGISTER_REVIEW_DUE: (
+        "2 accounts in the register are due for review: check their owners and access."
+    ),
+    NotificationKind.POLICY_PUBLISHED: (
+        "Version 2.0 of the social media policy is out. Read and accept it: 3 scheduled posts "
+        "of yours are paused until you do."
+    ),
+    NotificationKind.POLICY_REMINDER: (
+        "A reminder: please read and accept version 2.0 of the social media policy. 1 post of "
+        "yours is paused until you do."
+    ),
+    NotificationKind.POSTS_PAUSED: (
+        "1 post of yours was paused: accept version 2.0 of the social media policy and it goes out."
     ),
 }
 

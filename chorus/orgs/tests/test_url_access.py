@@ -22,13 +22,17 @@ from chorus.governance import services as governance_services
 from chorus.links import services as link_services
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.notifications.models import Notification, NotificationKind
+from chorus.offboarding import services as offboarding_services
 from chorus.orgs import services
 from chorus.orgs.models import Membership
 from chorus.orgs.roles import Role
+from chorus.policies.models import PolicyVersion
 from chorus.publishing.models import Post, PostState, text_fingerprint
 from chorus.rallies import services as rally_services
+from chorus.register import services as register_services
 from chorus.sharing.feed import offer_campaign
 from chorus.sharing.models import ProgrammeConsent
+from chorus.training import services as training_services
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -222,20 +226,107 @@ ALLOWED_ROLES |= {
 }
 POST_ONLY |= {"links:disable", "links:enable"}
 # The social media policy and its acknowledgments.
-ALLOWED_ROLES |= {}
-POST_ONLY |= set()
+ALLOWED_ROLES |= {
+    # Every member reads the policy and its history and accepts it; owners and admins write
+    # it and see who accepted which version.
+    "policies:policy": EVERYONE,
+    "policies:acknowledge": EVERYONE,
+    "policies:history": EVERYONE,
+    "policies:version": EVERYONE,
+    "policies:edit": OWNERS_AND_ADMINS,
+    "policies:acknowledgments": OWNERS_AND_ADMINS,
+    "policies:remind": OWNERS_AND_ADMINS,
+}
+POST_ONLY |= {"policies:acknowledge", "policies:remind"}
 # Training modules, lessons and quizzes.
-ALLOWED_ROLES |= {}
-POST_ONLY |= set()
+TRAINING_MANAGERS = frozenset({Role.OWNER, Role.ADMIN, Role.CONTENT_MANAGER})
+ALLOWED_ROLES |= {
+    # Every member may take any module of their organisation; content managers run them.
+    "training:list": EVERYONE,
+    "training:module": EVERYONE,
+    "training:lesson": EVERYONE,
+    "training:quiz": EVERYONE,
+    "training:manage": TRAINING_MANAGERS,
+    "training:add_starters": TRAINING_MANAGERS,
+    "training:unlocks": TRAINING_MANAGERS,
+    "training:module_create": TRAINING_MANAGERS,
+    "training:module_edit": TRAINING_MANAGERS,
+    "training:module_delete": TRAINING_MANAGERS,
+    "training:module_move": TRAINING_MANAGERS,
+    "training:progress": TRAINING_MANAGERS,
+    "training:lesson_create": TRAINING_MANAGERS,
+    "training:lesson_edit": TRAINING_MANAGERS,
+    "training:lesson_delete": TRAINING_MANAGERS,
+    "training:lesson_move": TRAINING_MANAGERS,
+    "training:question_create": TRAINING_MANAGERS,
+    "training:question_edit": TRAINING_MANAGERS,
+    "training:question_delete": TRAINING_MANAGERS,
+    "training:question_move": TRAINING_MANAGERS,
+}
+POST_ONLY |= {
+    "training:add_starters",
+    "training:module_delete",
+    "training:module_move",
+    "training:lesson_delete",
+    "training:lesson_move",
+    "training:question_delete",
+    "training:question_move",
+}
 # The account register and delegated access to company accounts.
-ALLOWED_ROLES |= {}
-POST_ONLY |= set()
+ALLOWED_ROLES |= {
+    "register:list": OWNERS_AND_ADMINS,
+    "register:add": OWNERS_AND_ADMINS,
+    "register:confirm": OWNERS_AND_ADMINS,
+    "register:settings": OWNERS_AND_ADMINS,
+    "register:entry": OWNERS_AND_ADMINS,
+    "register:edit": OWNERS_AND_ADMINS,
+    "register:remove": OWNERS_AND_ADMINS,
+    "register:reviewed": OWNERS_AND_ADMINS,
+    "register:delegate": OWNERS_AND_ADMINS,
+    "register:revoke": OWNERS_AND_ADMINS,
+}
+POST_ONLY |= {
+    "register:confirm",
+    "register:remove",
+    "register:reviewed",
+    "register:delegate",
+    "register:revoke",
+}
 # Offboarding and its reports.
-ALLOWED_ROLES |= {}
+ALLOWED_ROLES |= {"offboarding:list": OWNERS_AND_ADMINS, "offboarding:report": OWNERS_AND_ADMINS}
 POST_ONLY |= set()
 # Opt-in incentives: programmes, earnings, holds and payouts.
-ALLOWED_ROLES |= {}
-POST_ONLY |= set()
+ALLOWED_ROLES |= {
+    # Every member sees their own earnings and joins or leaves; running programmes,
+    # reviewing holds and paying out are organisation settings.
+    "incentives:mine": EVERYONE,
+    "incentives:my_ledger": EVERYONE,
+    "incentives:join": EVERYONE,
+    "incentives:leave": EVERYONE,
+    "incentives:programmes": OWNERS_AND_ADMINS,
+    "incentives:programme_create": OWNERS_AND_ADMINS,
+    "incentives:programme": OWNERS_AND_ADMINS,
+    "incentives:programme_edit": OWNERS_AND_ADMINS,
+    "incentives:pause": OWNERS_AND_ADMINS,
+    "incentives:resume": OWNERS_AND_ADMINS,
+    "incentives:end": OWNERS_AND_ADMINS,
+    "incentives:member_ledger": OWNERS_AND_ADMINS,
+    "incentives:payout_create": OWNERS_AND_ADMINS,
+    "incentives:payout_download": OWNERS_AND_ADMINS,
+    "incentives:holds": OWNERS_AND_ADMINS,
+    "incentives:release": OWNERS_AND_ADMINS,
+    "incentives:reject": OWNERS_AND_ADMINS,
+}
+POST_ONLY |= {
+    "incentives:join",
+    "incentives:leave",
+    "incentives:pause",
+    "incentives:resume",
+    "incentives:end",
+    "incentives:payout_create",
+    "incentives:release",
+    "incentives:reject",
+}
 # A view that needs its object in a particular state takes it from another key of ids.
 ID_KEYS = {
     ("campaigns:pilot_feedback", "campaign_id"): "pilot_campaign_id",
@@ -456,23 +547,106 @@ def governance_objects(cast: dict[str, Membership]) -> dict[str, int]:
 
 
 def policy_objects(cast: dict[str, Membership]) -> dict[str, int]:
-    return {}
+    """A published version of the policy (made directly: publishing would pause posts)."""
+    owner = cast[Role.OWNER]
+    version = PolicyVersion.objects.create(
+        organisation=owner.organisation,
+        major=1,
+        minor=0,
+        text="## Be kind",
+        summary="First version",
+        published_by=owner.user,
+    )
+    return {"version_id": version.pk}
 
 
 def training_objects(cast: dict[str, Membership]) -> dict[str, int]:
-    return {}
+    """The second of two modules, and its second lesson and question (so each can move up)."""
+    manager = cast[Role.CONTENT_MANAGER]
+    for title in ("Earlier", "Basics"):
+        module = training_services.create_module(
+            by=manager,
+            fields=training_services.ModuleFields(title=title, assigned_to_everyone=True),
+        )
+    for title in ("One", "Two"):
+        lesson = training_services.create_lesson(by=manager, module=module, title=title, body="Hi")
+        question = training_services.create_question(
+            by=manager, module=module, text=f"{title}?", choices=[("Yes", True), ("No", False)]
+        )
+    return {"module_id": module.pk, "lesson_id": lesson.pk, "question_id": question.pk}
 
 
 def register_objects(cast: dict[str, Membership]) -> dict[str, int]:
-    return {}
+    """A company account held outside Chorus, with the employee as its delegate."""
+    admin = cast[Role.ADMIN]
+    entry = register_services.add_entry(
+        by=admin,
+        network="x",
+        handle="@acme",
+        ownership="company",
+        credentials_place="The marketing password manager",
+    )
+    delegation = register_services.grant_delegation(
+        by=admin, entry=entry, member=cast[Role.EMPLOYEE], level="draft"
+    )
+    return {"register_entry_id": entry.pk, "delegation_id": delegation.pk}
 
 
 def offboarding_objects(cast: dict[str, Membership]) -> dict[str, int]:
-    return {}
+    """The report of someone who left."""
+    owner = cast[Role.OWNER]
+    leaver = Membership.objects.create(
+        organisation=owner.organisation,
+        user=User.objects.create_user("leaving@acme.test", "x-unused-password-2"),
+    )
+    report = offboarding_services.offboard_member(by=owner, member=leaver)
+    return {"report_id": report.pk}
 
 
 def incentive_objects(cast: dict[str, Membership]) -> dict[str, int]:
-    return {}
+    from datetime import date
+    from decimal import Decimal
+
+    from chorus.incentives import services as incentive_services
+    from chorus.incentives.models import EntryStatus
+
+    now = timezone.now()
+    programme = incentive_services.create_programme(
+        by=cast[Role.ADMIN],
+        data=incentive_services.ProgrammeData(
+            name="Clicks pay",
+            unit="money",
+            currency="USD",
+            amount_per_click=Decimal("1.00"),
+            cap_amount=None,
+            cap_period="",
+            starts_at=now - timedelta(days=10),
+            ends_at=None,
+            all_campaigns=True,
+            campaigns=[],
+            burst_clicks=5,
+            burst_minutes=10,
+            network_burst_clicks=20,
+            network_burst_minutes=10,
+        ),
+    )
+    employee = cast[Role.EMPLOYEE]
+    for click_id, status in enumerate((EntryStatus.CREDITED, EntryStatus.HELD), start=1):
+        held = programme.entries.create(
+            member=employee,
+            click_id=click_id,
+            click_time=now - timedelta(days=1),
+            amount=Decimal("1.00"),
+            status=status,
+            reason="self_click" if status == EntryStatus.HELD else "",
+        )
+    batch = incentive_services.export_payout(
+        by=cast[Role.ADMIN],
+        programme=programme,
+        period_start=date(2020, 1, 1),
+        period_end=timezone.localdate(),
+    )
+    return {"programme_id": programme.pk, "entry_id": held.pk, "batch_id": batch.pk}
 
 
 TINY_GIF = (
@@ -717,6 +891,67 @@ READ_ONLY |= {
 
 # A member's own links, campaign totals, and link settings the hostile POST cannot fill in.
 READ_ONLY |= {"links:mine", "links:campaign", "links:settings"}
+
+# A member's own reading and quiz answers (not audited: they are the record themselves), the
+# unlock settings and content forms the hostile POST cannot fill in (chorus/training/tests).
+READ_ONLY |= {
+    "training:list",
+    "training:module",
+    "training:lesson",
+    "training:quiz",
+    "training:manage",
+    "training:unlocks",
+    "training:progress",
+    "training:module_create",
+    "training:module_edit",
+    "training:lesson_create",
+    "training:lesson_edit",
+    "training:question_create",
+    "training:question_edit",
+}
+
+# Policy pages, a member's own acceptance (not audited: the acknowledgment is the record), and
+# the editor, whose form the hostile POST cannot fill in (chorus/policies/tests checks them).
+READ_ONLY |= {
+    "policies:policy",
+    "policies:acknowledge",
+    "policies:history",
+    "policies:version",
+    "policies:edit",
+    "policies:acknowledgments",
+}
+
+
+# Register pages and forms the hostile POST cannot fill in (chorus/register/tests checks them),
+# and the offboarding reports, which only read.
+READ_ONLY |= {
+    "register:list",
+    "register:entry",
+    "register:add",
+    "register:edit",
+    "register:settings",
+    "register:delegate",
+    "offboarding:list",
+    "offboarding:report",
+}
+
+# Incentive pages; forms the hostile POST cannot fill in (a programme, a payout period, a
+# rejection's reason); leaving a programme one never joined and resuming a running one
+# change nothing (chorus/incentives/tests checks them).
+READ_ONLY |= {
+    "incentives:mine",
+    "incentives:my_ledger",
+    "incentives:programmes",
+    "incentives:programme",
+    "incentives:programme_create",
+    "incentives:programme_edit",
+    "incentives:member_ledger",
+    "incentives:holds",
+    "incentives:leave",
+    "incentives:resume",
+    "incentives:payout_create",
+    "incentives:reject",
+}
 
 
 @pytest.mark.parametrize("name", [name for name in ORG_ROUTES if name not in READ_ONLY])
