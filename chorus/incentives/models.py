@@ -30,6 +30,14 @@ class CapPeriod(models.TextChoices):
     MONTH = "month", _("Per month")
 
 
+# How a cap's period reads inside a sentence ("at most 10 points per day").
+CAP_PERIOD_PHRASES = {
+    CapPeriod.DAY: _("per day"),
+    CapPeriod.WEEK: _("per week"),
+    CapPeriod.MONTH: _("per month"),
+}
+
+
 class ProgrammeState(models.TextChoices):
     ACTIVE = "active", _("Running")
     PAUSED = "paused", _("Paused")
@@ -83,6 +91,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def cap_period_phrase(self) -> str:
+        return str(CAP_PERIOD_PHRASES.get(self.cap_period, ""))
 
     @property
     def unit_label(self) -> str:

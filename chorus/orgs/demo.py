@@ -136,7 +136,10 @@ def _seed_demo_content(organisation: Organisation) -> None:
     from chorus.campaigns import services as campaigns
     from chorus.campaigns.models import ActivityKind
     from chorus.networks.services import connect_outbox_account
+    from chorus.policies import selectors as policy_selectors
+    from chorus.policies import services as policies
     from chorus.sharing.services import join_programme
+    from chorus.training.services import add_starter_modules
 
     members = {
         m.user.full_name: m
@@ -176,8 +179,17 @@ def _seed_demo_content(organisation: Organisation) -> None:
     campaigns.submit_campaign(by=content_manager, campaign=campaign)
     campaigns.approve_campaign(by=reviewer, campaign=campaign, comment="Clear and honest.")
     campaigns.go_live(by=content_manager, campaign=campaign)
+    owner = next(m for m in members.values() if m.role == Role.OWNER)
+    policy = policies.publish_version(
+        by=owner,
+        text=policy_selectors.starter_text_for(organisation=organisation),
+        summary="Our first social media policy.",
+        major=True,
+    ).version
+    add_starter_modules(by=content_manager)
     for name in DEMO_PARTICIPANTS:
         member = members[name]
+        policies.acknowledge(member=member, version=policy)
         join_programme(member=member)
         handle = member.user.email.split("@")[0]
         connect_outbox_account(by=member, handle=handle)

@@ -1,13 +1,21 @@
 """The pages: my earnings with reasons, programme management, the hold queue, the payout file."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from chorus.audit.actions import AuditAction
 from chorus.audit.models import AuditEvent
 from chorus.incentives import services
-from chorus.incentives.models import Entry, EntryStatus, Participation, PayoutBatch, Programme
+from chorus.incentives.models import (
+    CapPeriod,
+    Entry,
+    EntryStatus,
+    Participation,
+    PayoutBatch,
+    Programme,
+)
 from chorus.incentives.tests.conftest import (
     T0,
     click_row,
@@ -178,3 +186,17 @@ def test_an_ended_programme_is_offered_to_nobody(login, admin, employee, program
     services.end_programme(by=admin, programme=programme)
 
     assert "no incentive programme" in page(login(employee), "/o/acme/incentives/")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "at most 10.00 USD per week"), ("de", "höchstens 10,00 USD pro Woche")],
+)
+def test_the_cap_reads_as_a_sentence_in_the_members_language(
+    login, admin, employee, language, expected
+):
+    make_programme(admin, cap_amount=Decimal("10.00"), cap_period=CapPeriod.WEEK)
+    employee.user.language = language
+    employee.user.save(update_fields=["language"])
+
+    assert expected in page(login(employee), "/o/acme/incentives/")
