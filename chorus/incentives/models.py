@@ -94,7 +94,8 @@ class Programme(models.Model):
 
     @property
     def cap_period_phrase(self) -> str:
-        return str(CAP_PERIOD_PHRASES.get(self.cap_period, ""))
+        phrase = CAP_PERIOD_PHRASES.get(CapPeriod(self.cap_period)) if self.cap_period else None
+        return str(phrase) if phrase is not None else ""
 
     @property
     def unit_label(self) -> str:
