@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from chorus.accounts.models import User
 from chorus.campaigns.models import PilotFeedback, PilotReaction
+from chorus.incentives.models import Entry, EntryStatus, Participation, Reason
+from chorus.links.models import LinkTotals, TrackedLink
+from chorus.links.selectors import base_url_of, link_settings_for
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.networks import Network
 from chorus.notifications.models import (
@@ -29,8 +32,10 @@ from chorus.notifications.models import (
 )
 from chorus.orgs.models import Membership, Organisation
 from chorus.orgs.roles import Role
+from chorus.policies.models import Acknowledgment
 from chorus.publishing.models import Post, PostState
 from chorus.sharing.models import FeedEntry, FeedState, ProgrammeConsent
+from chorus.training.models import QuizAttempt
 
 # Sections with more columns than this are shown as one block per row, not as a table.
 WIDEST_TABLE = 5
@@ -354,6 +359,144 @@ def _pilot_feedback(member: Membership) -> Section:
     )
 
 
+def _policy_acknowledgments(member: Membership) -> Section:
+    acknowledgments = (
+        Acknowledgment.objects.filter(member=member)
+        .select_related("version")
+        .order_by("acknowledged_at", "pk")
+    )
+    return Section(
+        key="policy_acknowledgments",
+        title=_("Social media policy versions you accepted"),
+        empty=_("You have not accepted a version of the social media policy."),
+        columns=(Column("version", _("Version")), Column("accepted_at", _("Accepted"))),
+        rows=[
+            {"version": ack.version.number, "accepted_at": ack.acknowledged_at}
+            for ack in acknowledgments
+        ],
+    )
+
+
+def _quiz_attempts(member: Membership) -> Section:
+    attempts = (
+        QuizAttempt.objects.filter(member=member)
+        .select_related("module")
+        .order_by("created_at", "pk")
+    )
+    return Section(
+        key="training_quiz_attempts",
+        title=_("Training quizzes you took"),
+        empty=_("You have not taken a training quiz."),
+        columns=(
+            Column("module", _("Module")),
+            Column("score", _("Score (%)")),
+            Column("passed", _("Passed")),
+            Column("taken_at", _("Taken")),
+        ),
+        rows=[
+            {
+                "module": attempt.module.shown_title,
+                "score": attempt.score,
+                "passed": attempt.passed,
+                "taken_at": attempt.created_at,
+            }
+            for attempt in attempts
+        ],
+    )
+
+
+def _tracked_links(member: Membership) -> Section:
+    links = (
+        TrackedLink.objects.filter(member=member)
+        .select_related("campaign", "activity")
+        .order_by("created_at", "pk")
+    )
+    counted = dict(LinkTotals.objects.filter(link__member=member).values_list("link_id", "counted"))
+    base = base_url_of(link_settings_for(organisation=member.organisation))
+    return Section(
+        key="tracked_links",
+        title=_("Your tracked links"),
+        note=_("Clicks are stored without addresses: only counts reach this page."),
+        empty=_("You have no tracked links."),
+        columns=(
+            Column("short_url", _("Short link")),
+            Column("target", _("Goes to")),
+            Column("campaign", _("Campaign")),
+            Column("network", _("Network"), _labels(Network)),
+            Column("visits", _("Visits counted")),
+            Column("created_at", _("Created")),
+        ),
+        rows=[
+            {
+                "short_url": base + link.code,
+                "target": link.target,
+                "campaign": link.campaign.name,
+                "network": link.network,
+                "visits": counted.get(link.pk, 0),
+                "created_at": link.created_at,
+            }
+            for link in links
+        ],
+    )
+
+
+def _incentives(member: Membership) -> list[Section]:
+    participations = (
+        Participation.objects.filter(member=member)
+        .select_related("programme")
+        .order_by("joined_at", "pk")
+    )
+    entries = (
+        Entry.objects.filter(member=member)
+        .select_related("programme", "campaign")
+        .order_by("click_time", "pk")
+    )
+    return [
+        Section(
+            key="incentive_programmes",
+            title=_("Incentive programmes you joined"),
+            empty=_("You have not joined an incentive programme."),
+            columns=(
+                Column("programme", _("Programme")),
+                Column("joined_at", _("Joined")),
+                Column("left_at", _("Left")),
+            ),
+            rows=[
+                {
+                    "programme": participation.programme.name,
+                    "joined_at": participation.joined_at,
+                    "left_at": participation.left_at,
+                }
+                for participation in participations
+            ],
+        ),
+        Section(
+            key="incentive_earnings",
+            title=_("Your earnings ledger"),
+            empty=_("Your earnings ledger is empty."),
+            columns=(
+                Column("programme", _("Programme")),
+                Column("campaign", _("Campaign")),
+                Column("clicked_at", _("Clicked")),
+                Column("amount", _("Amount")),
+                Column("status", _("Status"), _labels(EntryStatus)),
+                Column("reason", _("Why"), _labels(Reason)),
+            ),
+            rows=[
+                {
+                    "programme": entry.programme.name,
+                    "campaign": entry.campaign.name if entry.campaign else "",
+                    "clicked_at": entry.click_time,
+                    "amount": str(entry.amount),
+                    "status": entry.status,
+                    "reason": entry.reason,
+                }
+                for entry in entries
+            ],
+        ),
+    ]
+
+
 def points_so_far(*, member: Membership) -> dict[str, int]:
     """Points of the activities behind the member's published posts, counted so far."""
     totals = Post.objects.filter(member=member, state=PostState.PUBLISHED).aggregate(
@@ -462,6 +605,9 @@ SECTION_BUILDERS: tuple[Callable[[Membership], Section], ...] = (
     _points,
     _feed,
     _pilot_feedback,
+    _policy_acknowledgments,
+    _quiz_attempts,
+    _tracked_links,
     _notifications,
     _digest,
 )
@@ -473,6 +619,7 @@ def member_data(*, member: Membership) -> list[Section]:
         _profile(member.user),
         *(build(member) for build in SECTION_BUILDERS),
         *_rally_pledges(member),
+        *_incentives(member),
         *_api_tokens(member),
     ]
 

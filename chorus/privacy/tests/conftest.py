@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -14,13 +15,17 @@ from chorus.campaigns.models import (
     PilotFeedback,
     PilotReaction,
 )
+from chorus.incentives.models import Entry, EntryStatus, Participation, Programme
+from chorus.links.models import LinkTotals, TrackedLink
 from chorus.networks.connectors.base import Credentials
 from chorus.networks.models import ConnectedAccount
 from chorus.notifications.models import DigestPreference, Notification, NotificationKind
 from chorus.orgs.models import Membership, Organisation
+from chorus.policies.models import Acknowledgment, PolicyVersion
 from chorus.publishing.models import Post, PostState, PublishAttempt, text_fingerprint
 from chorus.rallies.models import Pledge, Rally
 from chorus.sharing.models import FeedEntry, FeedState, ProgrammeConsent
+from chorus.training.models import Module, QuizAttempt
 
 MARCH = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -144,6 +149,7 @@ def store_everything(member: Membership, share: Activity, write: Activity, *, ta
         comment=f"{tag} thinks some would like it",
     )
     rally_post = pledge_to_rally(member, account, share, tag=tag)
+    store_governance_and_links(member, share, tag=tag)
     ApiToken.objects.create(
         member=member, name=f"{tag} script", prefix=f"ch_{tag}", token_hash=f"HASH-{tag}"
     )
@@ -155,6 +161,53 @@ def store_everything(member: Membership, share: Activity, write: Activity, *, ta
         failed=failed,
         rally_post=rally_post,
         notification=notification,
+    )
+
+
+def store_governance_and_links(member: Membership, share: Activity, *, tag: str) -> None:
+    """A policy acceptance, a quiz attempt, a tracked link with visits, and earnings."""
+    organisation = member.organisation
+    version, _created = PolicyVersion.objects.get_or_create(
+        organisation=organisation, major=1, minor=0, defaults={"text": "Be kind.", "summary": "1"}
+    )
+    Acknowledgment.objects.create(member=member, version=version, acknowledged_at=MARCH)
+    module = Module.objects.create(organisation=organisation, title=f"Basics for {tag}")
+    QuizAttempt.objects.create(
+        member=member, module=module, score=75, pass_mark=80, passed=False, created_at=MARCH
+    )
+    link = TrackedLink.objects.create(
+        organisation=organisation,
+        member=member,
+        activity=share,
+        campaign=share.campaign,
+        network="linkedin",
+        code=f"code{tag}",
+        target=f"https://acme.test/spring?utm_content={tag}",
+        created_at=MARCH,
+    )
+    LinkTotals.objects.create(
+        link=link, campaign=share.campaign, member=member, clicks=9, counted=7
+    )
+    programme = Programme.objects.filter(organisation=organisation).first()
+    if programme is None:
+        programme = Programme.objects.create(
+            organisation=organisation,
+            name="Spring clicks",
+            currency="USD",
+            unit="money",
+            amount_per_click=Decimal("1.00"),
+            starts_at=MARCH - timedelta(days=1),
+        )
+    Participation.objects.create(programme=programme, member=member, joined_at=MARCH)
+    Entry.objects.create(
+        programme=programme,
+        member=member,
+        click_id=member.pk,
+        link=link,
+        campaign=share.campaign,
+        click_time=MARCH,
+        amount=Decimal("1.00"),
+        status=EntryStatus.CREDITED,
     )
 
 

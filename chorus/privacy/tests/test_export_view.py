@@ -76,6 +76,28 @@ def test_content(erin_data, login, export_url, teams):
     assert data["pilot_feedback"][0]["reaction"] == "mixed"
     assert data["rally_pledges"][0]["rally"] == "Hiring week rally"
     assert data["api_tokens"][0]["name"] == "erin script"
+    assert data["policy_acknowledgments"] == [
+        {"version": "1.0", "accepted_at": "2026-03-02T09:00:00Z"}
+    ]
+    assert data["training_quiz_attempts"] == [
+        {
+            "module": "Basics for erin",
+            "score": 75,
+            "passed": False,
+            "taken_at": "2026-03-02T09:00:00Z",
+        }
+    ]
+    [link] = data["tracked_links"]
+    assert link["short_url"].endswith("/codeerin")
+    assert (link["target"], link["network"], link["visits"]) == (
+        "https://acme.test/spring?utm_content=erin",
+        "linkedin",
+        7,
+    )
+    assert [p["programme"] for p in data["incentive_programmes"]] == ["Spring clicks"]
+    assert [(e["amount"], e["status"]) for e in data["incentive_earnings"]] == [
+        ("1.00", "credited")
+    ]
 
 
 def test_never_holds_credentials_or_other_members(erin_data, adam_data, login, export_url):

@@ -30,9 +30,14 @@ def test_every_section_is_shown(erin_data, login, my_data_url, teams):
         "points",
         "feed",
         "pilot_feedback",
+        "policy_acknowledgments",
+        "training_quiz_attempts",
+        "tracked_links",
         "notifications",
         "email_digest",
         "rally_pledges",
+        "incentive_programmes",
+        "incentive_earnings",
         "api_tokens",
     ]
     page = response.content.decode()
@@ -45,9 +50,14 @@ def test_every_section_is_shown(erin_data, login, my_data_url, teams):
         "Points",
         "Activities offered to you",
         "Pilot feedback you gave",
+        "Social media policy versions you accepted",
+        "Training quizzes you took",
+        "Your tracked links",
         "Notifications",
         "Email digest",
         "Rally pledges",
+        "Incentive programmes you joined",
+        "Your earnings ledger",
     ):
         assert f">{heading}</h2>" in page
     for fact in (
