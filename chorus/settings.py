@@ -313,6 +313,10 @@ CHORUS_ALLOW_PRIVATE_SERVERS = env_bool("CHORUS_ALLOW_PRIVATE_SERVERS", CHORUS_E
 # Timeout, in seconds, of every call to a network.
 CHORUS_NETWORK_TIMEOUT = env_int("CHORUS_NETWORK_TIMEOUT", 20, minimum=1)
 
+# Compliance checks made while members type are kept this many days; checks at approval
+# and before publishing are the record of what went out, and are kept.
+CHORUS_DRAFT_CHECKS_KEPT_DAYS = env_int("CHORUS_DRAFT_CHECKS_KEPT_DAYS", 30, minimum=1)
+
 # Tracked links (docs/links.md): where short links start, served beside Chorus at that
 # address's path. Organisations may name their own short domain in their link settings.
 CHORUS_LINK_BASE_URL = env_str("CHORUS_LINK_BASE_URL", SITE_URL + "/l/")

@@ -10,10 +10,11 @@ import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -612,3 +613,24 @@ def gate_before_publishing(*, post: Post, now: datetime | None = None) -> Publis
     post.next_attempt_at = None
     logger.info("Post %s held for compliance review", post.pk)
     return PublishGate(hold=True)
+
+
+# Keeping the evaluation log to what it is for.
+
+PRUNE_BATCH = 5_000
+
+
+def prune_draft_evaluations(*, now: datetime | None = None) -> int:
+    """Delete checks made while typing once they are older than the configured days.
+
+    Checks at approval and before publishing stay, as does any check a review points to.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CHORUS_DRAFT_CHECKS_KEPT_DAYS)
+    reviewed = ReviewRequest.objects.filter(evaluation__isnull=False).values("evaluation_id")
+    old = Evaluation.objects.filter(stage=Stage.DRAFT, created_at__lt=cutoff).exclude(
+        pk__in=reviewed
+    )
+    deleted = 0
+    while batch := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        deleted += Evaluation.objects.filter(pk__in=batch).delete()[0]
+    return deleted
