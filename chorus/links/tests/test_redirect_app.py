@@ -1,15 +1,15 @@
 """The redirect as an ASGI application, called in-process against the test database."""
 
 import asyncio
-import sys
 import time
-import types
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from mmdb_writer import MMDBWriter
+from netaddr import IPSet
 
 from chorus.links import services, store
 from chorus.links.asgi_redirect import build_redirect, with_links
@@ -283,30 +283,42 @@ async def _shut_down(app) -> None:
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
 
 
-def test_clicks_get_a_country_when_a_geoip_database_is_configured(
-    settings, link, monkeypatch, tmp_path
-):
-    class Reader:
-        def get(self, address):
-            return {"country": {"iso_code": "FI"}} if address == "203.0.113.7" else None
+def countries_database(path, countries: dict[str, str]) -> str:
+    """A MaxMind-format country database mapping networks to ISO country codes."""
+    writer = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoLite2-Country")
+    for network, code in countries.items():
+        writer.insert_network(IPSet([network]), {"country": {"iso_code": code}})
+    writer.to_db_file(str(path))
+    return str(path)
 
-    opened = []
 
-    def open_database(path):
-        opened.append(path)
-        return Reader()
-
-    monkeypatch.setitem(
-        sys.modules, "maxminddb", types.SimpleNamespace(open_database=open_database)
-    )
+def test_clicks_get_a_country_when_a_geoip_database_is_configured(settings, link, tmp_path):
     settings.CHORUS_LINK_CACHE_CHECK_MS = 0
-    settings.CHORUS_GEOIP_DATABASE = str(tmp_path / "countries.mmdb")
+    settings.CHORUS_GEOIP_DATABASE = countries_database(
+        tmp_path / "countries.mmdb", {"203.0.113.0/24": "FI", "2001:db8:cafe::/48": "PL"}
+    )
     app = build_redirect(prefix="/l/")
     try:
-        call(app, path_of(link))
+        call(app, path_of(link), client=("203.0.113.7", 1234))
+        call(app, path_of(link), client=("2001:db8:cafe::1", 1234))
         call(app, path_of(link), client=("198.51.100.4", 1234))
     finally:
         app.close()
 
-    assert opened == [settings.CHORUS_GEOIP_DATABASE]
-    assert list(Click.objects.order_by("pk").values_list("country", flat=True)) == ["FI", ""]
+    countries = list(Click.objects.order_by("pk").values_list("country", flat=True))
+    assert countries == ["FI", "PL", ""]
+
+
+def test_an_unreadable_geoip_database_leaves_clicks_without_a_country(settings, link, tmp_path):
+    settings.CHORUS_LINK_CACHE_CHECK_MS = 0
+    broken = tmp_path / "broken.mmdb"
+    broken.write_bytes(b"not a database")
+    settings.CHORUS_GEOIP_DATABASE = str(broken)
+    app = build_redirect(prefix="/l/")
+    try:
+        answer = call(app, path_of(link), client=("203.0.113.7", 1234))
+    finally:
+        app.close()
+
+    assert answer.status == 302
+    assert list(Click.objects.values_list("country", flat=True)) == [""]
