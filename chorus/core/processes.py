@@ -38,12 +38,7 @@ def manage_py(*arguments: str) -> tuple[str, ...]:
     return (sys.executable, "-m", "django", *arguments)
 
 
-def default_web_threads() -> int:
-    # Granian's own ceiling before it warns of too many Python threads.
-    return (os.cpu_count() or 1) * 2 + 1
-
-
-def web_server(*, host: str, port: int, workers: int, threads: int) -> Child:
+def web_server(*, host: str, port: int, workers: int) -> Child:
     # ASGI, so the short-link redirect is served beside Chorus (chorus/asgi.py). Granian
     # allows one blocking thread per ASGI worker; Django runs each view in a thread of its own.
     options = ["--interface", "asgi", "--host", host, "--port", str(port)]
@@ -69,11 +64,10 @@ def plan_children(
     host: str,
     port: int,
     web_workers: int,
-    web_threads: int,
     task_workers: int,
     scheduler: bool,
 ) -> list[Child]:
-    children = [web_server(host=host, port=port, workers=web_workers, threads=web_threads)]
+    children = [web_server(host=host, port=port, workers=web_workers)]
     worker_argv = task_worker_argv()
     if worker_argv is not None:
         children += [

@@ -122,9 +122,7 @@ def _cmdline(pid: int) -> str:
 
 def test_the_plan_matches_the_task_backend(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    plan = plan_children(
-        host="127.0.0.1", port=8000, web_workers=2, web_threads=3, task_workers=3, scheduler=True
-    )
+    plan = plan_children(host="127.0.0.1", port=8000, web_workers=2, task_workers=3, scheduler=True)
     labels = [child.label for child in plan]
     assert labels == ["web server", "task worker 1", "task worker 2", "task worker 3", "scheduler"]
     assert plan[0].argv[1:3] == ("-m", "granian")
@@ -132,9 +130,7 @@ def test_the_plan_matches_the_task_backend(settings):
     assert "db_worker" in plan[1].argv
 
     settings.TASKS = {"default": {"BACKEND": "chorus.core.rq_backend.RQBackend"}}
-    plan = plan_children(
-        host="::", port=8000, web_workers=1, web_threads=1, task_workers=1, scheduler=False
-    )
+    plan = plan_children(host="::", port=8000, web_workers=1, task_workers=1, scheduler=False)
     assert [child.label for child in plan] == ["web server", "task worker 1"]
     assert "rqworker" in plan[1].argv
     assert "chorus.core.rq_backend.Job" in plan[1].argv

@@ -32,14 +32,6 @@ class Command(BaseCommand):
             help=_("Web server processes (CHORUS_WEB_WORKERS, default 1)."),
         )
         parser.add_argument(
-            "--web-threads",
-            type=int,
-            default=env_int("CHORUS_WEB_THREADS", processes.default_web_threads(), minimum=1),
-            help=_(
-                "Threads per web process (CHORUS_WEB_THREADS, default: twice the CPUs plus one)."
-            ),
-        )
-        parser.add_argument(
             "--task-workers",
             type=int,
             default=env_int("CHORUS_TASK_WORKERS", 1, minimum=0),
@@ -58,7 +50,6 @@ class Command(BaseCommand):
         host: str,
         port: int,
         web_workers: int,
-        web_threads: int,
         task_workers: int,
         scheduler: bool,
         **options: Any,
@@ -72,7 +63,6 @@ class Command(BaseCommand):
             host=host,
             port=port,
             web_workers=max(web_workers, 1),
-            web_threads=max(web_threads, 1),
             task_workers=max(task_workers, 0),
             scheduler=scheduler,
         )
