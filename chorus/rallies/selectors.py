@@ -183,13 +183,16 @@ class PledgePreview:
 
 
 def preview_pledge(
-    *, rally: Rally, member: Membership, account: ConnectedAccount | None, text: str
+    *,
+    rally: Rally,
+    member: Membership,
+    account: ConnectedAccount | None,
+    text: str,
+    link_url: str,
 ) -> PledgePreview:
     """The exact text that would go out, disclosure and link included, and how it fares."""
     settings = advocacy_settings(organisation=rally.organisation)
-    final = final_text(
-        text.strip(), disclosure=settings.disclosure, link_url=rally.activity.link_url
-    )
+    final = final_text(text.strip(), disclosure=settings.disclosure, link_url=link_url)
     if account is None:
         return PledgePreview(text=final, characters_left=0, fits=True, similarity=None)
     similar = None

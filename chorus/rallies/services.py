@@ -37,6 +37,7 @@ from chorus.rallies.models import Pledge, Rally, RallyState
 from chorus.rallies.stagger import stagger
 from chorus.rallies.workflow import RALLY_WORKFLOW
 from chorus.sharing.models import FeedEntry
+from chorus.sharing.services import post_link_url
 from chorus.sharing.similarity import signature
 from chorus.sharing.text import final_text, fits
 from chorus.training.selectors import check_kind_unlocked
@@ -266,7 +267,8 @@ def pledge(
     _check_may_pledge(member=member, rally=rally, now=now)
     settings = selectors.advocacy_settings(organisation=member.organisation)
     activity = rally.activity
-    final = final_text(text, disclosure=settings.disclosure, link_url=activity.link_url)
+    link_url = post_link_url(member=member, activity=activity, network=account.network)
+    final = final_text(text, disclosure=settings.disclosure, link_url=link_url)
     errors: FieldErrors = {}
     _check_account(errors, member=member, rally=rally, account=account)
     _check_text(errors, text=text, final=final, account=account)
@@ -298,7 +300,7 @@ def pledge(
                 activity=activity,
                 source=PostSource.RALLY,
                 text=final,
-                link_url=activity.link_url,
+                link_url=link_url,
                 approved_text_sha256=text_fingerprint(final),
                 approved_at=now,
                 signature=draft_signature,
@@ -310,6 +312,19 @@ def pledge(
             )
     except IntegrityError:
         raise _already_pledged() from None
+
+
+def preview_pledge(
+    *, member: Membership, rally: Rally, account: ConnectedAccount | None, text: str
+) -> selectors.PledgePreview:
+    """The pledge as it would go out: with an account, it carries the member's tracked link."""
+    activity = rally.activity
+    link_url = activity.link_url
+    if account is not None:
+        link_url = post_link_url(member=member, activity=activity, network=account.network)
+    return selectors.preview_pledge(
+        rally=rally, member=member, account=account, text=text, link_url=link_url
+    )
 
 
 def _already_pledged() -> ValidationError:

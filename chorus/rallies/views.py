@@ -92,7 +92,7 @@ def rally_detail(request: MemberRequest, rally_id: int) -> HttpResponse:
             )
             return redirect("rallies:detail", org=member.organisation.slug, rally_id=rally.pk)
     text = request.POST.get("text", "") if form.is_bound else suggestion
-    preview = selectors.preview_pledge(rally=rally, member=member, account=account, text=text)
+    preview = services.preview_pledge(rally=rally, member=member, account=account, text=text)
     return render(
         request,
         "rallies/detail.html",

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from chorus.campaigns.models import Activity, ActivityKind, Campaign, CampaignState, Suggestion
 from chorus.conftest import make_member
+from chorus.links.models import TrackedLink
+from chorus.links.selectors import short_url
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.orgs.models import Membership, Organisation
 from chorus.orgs.roles import Role
@@ -21,6 +23,15 @@ SUGGESTION = "We opened our new Helsinki office today and the whole team is thri
 
 # Made-up words: random picks of them share hardly any three-word run.
 _VOCABULARY = [consonant + vowel + "ro" for consonant in "bcdfghklmnpstvz" for vowel in "aeiou"]
+
+
+def tracked_link_of(account: ConnectedAccount, activity: Activity) -> str:
+    """The member's own short link for the activity on that account's network."""
+    link = TrackedLink.objects.get(
+        member=account.member, activity=activity, network=account.network
+    )
+    assert link.target.startswith(f"{LINK}?utm_source={account.network}&")
+    return short_url(link)
 
 
 def now() -> datetime:

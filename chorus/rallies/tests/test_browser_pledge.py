@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from chorus.conftest import PASSWORD
 from chorus.rallies.models import Pledge
-from chorus.rallies.tests.helpers import LINK, connect, join, own_words
+from chorus.rallies.tests.helpers import connect, join, own_words, tracked_link_of
 from chorus.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def test_the_preview_follows_the_text_and_the_pledge_is_made(browser, live_serve
     page.fill("#id_text", "Proud of our Helsinki people")
 
     expect(preview.locator("blockquote")).to_have_text(
-        f"Proud of our Helsinki people\n{LINK}\n\n#employee"
+        f"Proud of our Helsinki people\n{tracked_link_of(account, rally.activity)}\n\n#employee"
     )
     assert page.evaluate("window.fullPageMarker") is True
 

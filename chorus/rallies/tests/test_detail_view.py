@@ -9,7 +9,6 @@ from chorus.publishing.models import Post, PostState
 from chorus.rallies import services
 from chorus.rallies.models import Pledge, Rally
 from chorus.rallies.tests.helpers import (
-    LINK,
     SUGGESTION,
     connect,
     join,
@@ -17,6 +16,7 @@ from chorus.rallies.tests.helpers import (
     open_rally,
     own_words,
     pledge_own_words,
+    tracked_link_of,
 )
 from chorus.sharing.models import AdvocacySettings, DuplicateGuardMode
 
@@ -49,9 +49,9 @@ def test_shows_the_call_progress_and_a_form_starting_from_the_suggestion(
     assert f">\n{SUGGESTION}</textarea>" in content
     # The exact text that would go out, disclosure and link included, before pledging.
     assert (
-        f'<blockquote class="rally-post-preview">{SUGGESTION}\n{LINK}\n\n#employee</blockquote>'
-        in (content)
-    )
+        f'<blockquote class="rally-post-preview">{SUGGESTION}\n'
+        f"{tracked_link_of(account, rally.activity)}\n\n#employee</blockquote>"
+    ) in content
     assert 'aria-live="polite"' in content
 
 
@@ -84,7 +84,8 @@ def test_preview_shows_the_final_text_without_pledging(login, employee, account,
     )
 
     assert response.status_code == 200
-    assert f"Just my words\n{LINK}\n\n#employee</blockquote>" in page(response)
+    link = tracked_link_of(account, rally.activity)
+    assert f"Just my words\n{link}\n\n#employee</blockquote>" in page(response)
     assert not Pledge.objects.exists()
 
 

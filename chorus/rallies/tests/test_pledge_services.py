@@ -10,7 +10,6 @@ from chorus.publishing.services import cancel_pending_posts
 from chorus.rallies import services
 from chorus.rallies.models import Pledge
 from chorus.rallies.tests.helpers import (
-    LINK,
     SUGGESTION,
     connect,
     live_activity,
@@ -19,6 +18,7 @@ from chorus.rallies.tests.helpers import (
     open_rally,
     own_words,
     participant,
+    tracked_link_of,
 )
 from chorus.sharing.models import AdvocacySettings, DuplicateGuardMode
 from chorus.sharing.similarity import signature
@@ -57,14 +57,15 @@ def test_a_pledge_is_an_approved_post_with_disclosure_and_link_and_no_schedule(
     )
 
     post = Post.objects.get(pk=pledge.post_id)
-    assert post.text == f"My own words here.\n{LINK}\n\n#employee"
+    link = tracked_link_of(account, rally.activity)
+    assert post.text == f"My own words here.\n{link}\n\n#employee"
     assert post.state == PostState.APPROVED
     assert post.source == PostSource.RALLY
     assert post.approved_text_sha256 == text_fingerprint(post.text)
     assert post.signature == signature(post.text, ignore="#employee")
     assert (post.member, post.account, post.network) == (member, account, "outbox")
     assert post.activity == rally.activity
-    assert post.link_url == LINK
+    assert post.link_url == link
     assert post.organisation == rally.organisation
     assert post.scheduled_for is None and post.next_attempt_at is None
     assert (pledge.member, pledge.account, pledge.rally) == (member, account, rally)
