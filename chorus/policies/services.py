@@ -302,16 +302,6 @@ def _resume_posts(
     acceptance.moved.sort(key=lambda post: (post.scheduled_for, post.pk))
 
 
-def _taken(member: Membership, *, now: datetime) -> list[spread.Taken]:
-    return [
-        spread.Taken(at=moment, account=account_id)
-        for account_id, published_at, scheduled_for in sharing_selectors.posts_with_times(
-            member=member, now=now
-        ).values_list("account_id", "published_at", "scheduled_for")
-        if (moment := published_at or scheduled_for) is not None
-    ]
-
-
 def _next_free_times(
     member: Membership, posts: list[Post], *, now: datetime, rng: random.Random
 ) -> dict[int, datetime]:
@@ -322,7 +312,7 @@ def _next_free_times(
     """
     if not posts:
         return {}
-    taken = _taken(member, now=now)
+    taken = sharing_selectors.taken_times(member=member, now=now)
     items = [_item(post) for post in posts]
     caps = {p.account.pk: p.account.effective_daily_cap for p in posts if p.account is not None}
     times = _plan_earliest(items, taken=taken, caps=caps, member=member, now=now, rng=rng)

@@ -30,6 +30,7 @@ from chorus.networks.networks import PROFILES
 from chorus.orgs.models import Membership, Organisation
 from chorus.publishing.models import Post, PostState
 from chorus.register.selectors import delegated_accounts
+from chorus.sharing import spread
 from chorus.sharing.models import AdvocacySettings, FeedEntry, FeedState, ProgrammeConsent
 from chorus.training.models import Module
 from chorus.training.selectors import locked_kinds
@@ -320,6 +321,22 @@ def _holds_time(now: datetime) -> Q:
 def posts_with_times(*, member: Membership, now: datetime) -> QuerySet[Post]:
     """The member's posts that hold a time near or after ``now``: what gaps and caps count."""
     return Post.objects.filter(member=member).filter(_holds_time(now))
+
+
+def taken_times(
+    *, member: Membership, now: datetime, exclude: Sequence[int] = ()
+) -> list[spread.Taken]:
+    """The times ``posts_with_times`` hold, as the spreading planner takes them."""
+    rows = (
+        posts_with_times(member=member, now=now)
+        .exclude(pk__in=list(exclude))
+        .values_list("account_id", "published_at", "scheduled_for")
+    )
+    return [
+        spread.Taken(at=moment, account=account_id)
+        for account_id, published_at, scheduled_for in rows
+        if (moment := published_at or scheduled_for) is not None
+    ]
 
 
 def posts_with_times_of(*, member_ids: Iterable[int], now: datetime) -> QuerySet[Post]:

@@ -707,15 +707,6 @@ def _lock_schedule(member: Membership) -> None:
     Membership.objects.select_for_update().filter(pk=member.pk).first()
 
 
-def _taken(member: Membership, *, now: datetime, exclude: Sequence[int] = ()) -> list[spread.Taken]:
-    posts = selectors.posts_with_times(member=member, now=now).exclude(pk__in=list(exclude))
-    return [
-        spread.Taken(at=moment, account=post.account_id)
-        for post in posts
-        if (moment := post.published_at or post.scheduled_for) is not None
-    ]
-
-
 def _mark_scheduled(member: Membership, posts: Iterable[Post], now: datetime) -> None:
     activity_ids = {post.activity_id for post in posts if post.activity_id is not None}
     FeedEntry.objects.filter(
@@ -747,7 +738,7 @@ def post_now(*, member: Membership, post: Post, now: datetime | None = None) -> 
         problems = spread.slot_problems(
             at=now,
             account=post.account.pk,
-            taken=_taken(member, now=now, exclude=[post.pk]),
+            taken=selectors.taken_times(member=member, now=now, exclude=[post.pk]),
             caps={post.account.pk: post.account.effective_daily_cap},
             min_gap=timedelta(0),
             time_zone=member.time_zone,
@@ -788,7 +779,7 @@ def reschedule_post(
         problems = spread.slot_problems(
             at=when,
             account=post.account.pk,
-            taken=_taken(member, now=now, exclude=[post.pk]),
+            taken=selectors.taken_times(member=member, now=now, exclude=[post.pk]),
             caps={post.account.pk: post.account.effective_daily_cap},
             min_gap=min_gap,
             time_zone=member.time_zone,
