@@ -1,9 +1,11 @@
 """The cast: one person per role in one organisation, and an outsider organisation."""
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings as django_settings
 from django.test import Client
 
 from chorus.accounts.models import User
@@ -177,3 +179,10 @@ from chorus.testing.browser import browser, chromium, pytest_runtest_makereport 
 
 # A real AT Protocol PDS on loopback (see chorus/testing/pds.py): the fixture `pds`.
 from chorus.testing.pds import pds  # noqa: E402, F401
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_root_exists() -> None:
+    """WhiteNoise warns on every new request handler while the collected-files folder is
+    missing; tests serve static files from the apps' folders, so an empty one will do."""
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
