@@ -16,7 +16,20 @@ from chorus.training import starter
 DEFAULT_PASS_MARK = 80
 
 
-class Module(models.Model):
+class StarterText(models.Model):
+    """An object whose words may be a starter text, shown in each reader's language."""
+
+    starter_key = models.CharField(max_length=60, blank=True, editable=False)
+    customised = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def shown(self, field: str) -> str:
+        return starter.text(self.starter_key, field, getattr(self, field), self.customised)
+
+
+class Module(StarterText):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="training_modules"
     )
@@ -27,8 +40,6 @@ class Module(models.Model):
     assigned_to_everyone = models.BooleanField(_("everyone"), default=False)
     assigned_teams = models.ManyToManyField(Team, blank=True, related_name="training_modules")
     assigned_roles = models.JSONField(default=list, blank=True)
-    starter_key = models.CharField(max_length=60, blank=True, editable=False)
-    customised = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -46,20 +57,18 @@ class Module(models.Model):
 
     @property
     def shown_title(self) -> str:
-        return starter.text(self.starter_key, "title", self.title, self.customised)
+        return self.shown("title")
 
     @property
     def shown_description(self) -> str:
-        return starter.text(self.starter_key, "description", self.description, self.customised)
+        return self.shown("description")
 
 
-class Lesson(models.Model):
+class Lesson(StarterText):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     position = models.PositiveIntegerField(default=0)
-    starter_key = models.CharField(max_length=60, blank=True, editable=False)
-    customised = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -69,19 +78,17 @@ class Lesson(models.Model):
 
     @property
     def shown_title(self) -> str:
-        return starter.text(self.starter_key, "title", self.title, self.customised)
+        return self.shown("title")
 
     @property
     def shown_body(self) -> str:
-        return starter.text(self.starter_key, "body", self.body, self.customised)
+        return self.shown("body")
 
 
-class Question(models.Model):
+class Question(StarterText):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(_("question"), max_length=500)
     position = models.PositiveIntegerField(default=0)
-    starter_key = models.CharField(max_length=60, blank=True, editable=False)
-    customised = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -91,7 +98,7 @@ class Question(models.Model):
 
     @property
     def shown_text(self) -> str:
-        return starter.text(self.starter_key, "text", self.text, self.customised)
+        return self.shown("text")
 
 
 class Choice(models.Model):
