@@ -7,7 +7,9 @@ connector; the steps shared by every network (``mark_needs_reconnect``,
 
 import base64
 import hashlib
+import random
 import secrets
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Self
@@ -40,6 +42,7 @@ from chorus.orgs.models import Membership
 from chorus.orgs.roles import Capability
 from chorus.publishing.models import Post, PostState
 from chorus.publishing.services import cancel_pending_posts
+from chorus.sharing import replanning
 
 HANDLE_MAX_LENGTH = 100
 
@@ -113,8 +116,9 @@ def mark_reconnected(
     account: ConnectedAccount,
     credentials: Credentials | None = None,
     now: datetime | None = None,
+    rng: random.Random | None = None,
 ) -> int:
-    """The account works again: its overdue posts become due at once. Returns how many."""
+    """The account works again: its overdue posts get new times. Returns how many."""
     now = now or timezone.now()
     updates: dict[str, Any] = {
         "status": AccountStatus.ACTIVE,
@@ -125,12 +129,39 @@ def mark_reconnected(
         updates["credentials"] = credentials
         updates["token_expires_at"] = credentials.expires_at
         updates["expiry_reminders_sent"] = 0
-    ConnectedAccount.objects.filter(pk=account.pk).update(**updates)
-    for field, value in updates.items():
-        setattr(account, field, value)
-    return Post.objects.filter(
+    with transaction.atomic():
+        ConnectedAccount.objects.filter(pk=account.pk).update(**updates)
+        for field, value in updates.items():
+            setattr(account, field, value)
+        return _replan_overdue_posts(account, now=now, rng=rng or random.Random())
+
+
+def _replan_overdue_posts(account: ConnectedAccount, *, now: datetime, rng: random.Random) -> int:
+    """Posts whose time passed while the account waited are spread again, not sent in a burst.
+
+    Each gets the earliest free time from now that keeps its author's gap, working hours
+    and the account's daily cap. One that finds no room before its activity expires is
+    due at once, as it would have been.
+    """
+    overdue = Post.objects.filter(
         account=account, state=PostState.SCHEDULED, next_attempt_at__lte=now
-    ).update(next_attempt_at=now)
+    )
+    by_member: dict[Membership | None, list[Post]] = defaultdict(list)
+    for post in overdue.select_related("account", "activity", "member"):
+        by_member[post.member].append(post)
+    # One scheduling change at a time per member, as when they schedule posts themselves.
+    locked = [member.pk for member in by_member if member is not None]
+    list(Membership.objects.select_for_update().filter(pk__in=locked).order_by("pk"))
+    for member, posts in by_member.items():
+        times = {}
+        if member is not None:
+            times = replanning.next_free_times(member=member, posts=posts, now=now, rng=rng)
+        for post in posts:
+            when = times.get(post.pk, now)
+            Post.objects.filter(pk=post.pk, state=PostState.SCHEDULED).update(
+                scheduled_for=when, next_attempt_at=when
+            )
+    return sum(len(posts) for posts in by_member.values())
 
 
 def mark_needs_reconnect(

@@ -140,7 +140,10 @@ def reconnect(request: MemberRequest, account_id: int) -> HttpResponse:
     report_outcome(
         request,
         lambda: services.reconnect_account(by=request.member, account=account),
-        success=_("%(account)s is connected again; its waiting posts go out now.")
+        success=_(
+            "%(account)s is connected again. Posts whose time passed meanwhile have new "
+            "times, spread out from now: see My posts."
+        )
         % {"account": account},
     )
     return redirect("networks:accounts", org=request.member.organisation.slug)

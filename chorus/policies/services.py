@@ -36,12 +36,9 @@ from chorus.policies.models import (
 from chorus.publishing.models import Post, PostState
 from chorus.publishing.services import cancel_pending_posts
 from chorus.publishing.workflow import POST_WORKFLOW
-from chorus.sharing import selectors as sharing_selectors
-from chorus.sharing import spread
+from chorus.sharing import replanning
 
 MAX_SUMMARY_LENGTH = 500
-# How far ahead a post whose time passed while paused may be moved, a day at a time.
-RESUME_WITHIN_DAYS = 14
 
 
 def _normalise(text: str) -> str:
@@ -284,7 +281,7 @@ def _resume_posts(
         acceptance.kept.append(post)
     expired = [p for p in behind if p.activity is not None and p.activity.is_expired(now=now)]
     behind = [post for post in behind if post not in expired]
-    times = _next_free_times(member, behind, now=now, rng=rng)
+    times = replanning.next_free_times(member=member, posts=behind, now=now, rng=rng)
     for post in behind:
         when = times.get(post.pk)
         if when is None:
@@ -300,71 +297,6 @@ def _resume_posts(
         )
     PolicyPause.objects.filter(post__in=posts).delete()
     acceptance.moved.sort(key=lambda post: (post.scheduled_for, post.pk))
-
-
-def _next_free_times(
-    member: Membership, posts: list[Post], *, now: datetime, rng: random.Random
-) -> dict[int, datetime]:
-    """The earliest working days with room for ``posts``, keeping the member's usual gap
-    between posts and each account's daily cap (the spreading planner places them).
-
-    A post that fits on none of the next days (its activity expires too soon) gets no time.
-    """
-    if not posts:
-        return {}
-    taken = sharing_selectors.taken_times(member=member, now=now)
-    items = [_item(post) for post in posts]
-    caps = {p.account.pk: p.account.effective_daily_cap for p in posts if p.account is not None}
-    times = _plan_earliest(items, taken=taken, caps=caps, member=member, now=now, rng=rng)
-    if times is not None:
-        return times
-    # Not all of them fit: place them one by one, those with the nearest deadline first.
-    times = {}
-    for item in sorted(items, key=_deadline_order):
-        one = _plan_earliest([item], taken=taken, caps=caps, member=member, now=now, rng=rng)
-        if one:
-            times.update(one)
-            taken.append(spread.Taken(at=one[item.key], account=item.account))
-    return times
-
-
-def _deadline_order(item: spread.Item) -> tuple[bool, datetime | None, int]:
-    return (item.expires_at is None, item.expires_at, item.key)
-
-
-def _item(post: Post) -> spread.Item:
-    return spread.Item(
-        key=post.pk,
-        account=post.account_id or 0,
-        expires_at=post.activity.expires_at if post.activity is not None else None,
-    )
-
-
-def _plan_earliest(
-    items: list[spread.Item],
-    *,
-    taken: list[spread.Taken],
-    caps: dict[int, int],
-    member: Membership,
-    now: datetime,
-    rng: random.Random,
-) -> dict[int, datetime] | None:
-    """Spread ``items`` over as few working days from today as they fit in, or None."""
-    today = now.astimezone(member.time_zone).date()
-    for days in range(1, RESUME_WITHIN_DAYS + 1):
-        window = spread.Window(
-            start_date=today,
-            days=days,
-            day_starts=sharing_selectors.DEFAULT_DAY_STARTS,
-            day_ends=sharing_selectors.DEFAULT_DAY_ENDS,
-            time_zone=member.time_zone,
-            min_gap=sharing_selectors.DEFAULT_MIN_GAP,
-        )
-        try:
-            return spread.plan(items=items, taken=taken, window=window, caps=caps, now=now, rng=rng)
-        except spread.DoesNotFit:
-            continue
-    return None
 
 
 # Reminding

@@ -1,6 +1,7 @@
 """Account changes shared by every network's connector and connection flow."""
 
 from datetime import timedelta
+from itertools import combinations
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,8 +14,9 @@ from chorus.networks.connectors.base import Credentials
 from chorus.networks.models import AccountStatus
 from chorus.notifications.models import Notification, NotificationKind
 from chorus.orgs.roles import Role
-from chorus.publishing.models import PostState
+from chorus.publishing.models import Post, PostState
 from chorus.publishing.tests.factories import T0, connect, scheduled_post
+from chorus.sharing.selectors import DEFAULT_MIN_GAP
 
 
 @pytest.mark.django_db
@@ -33,7 +35,7 @@ def test_the_owner_is_asked_to_reconnect_once(employee, django_capture_on_commit
 
 
 @pytest.mark.django_db
-def test_mark_reconnected_brings_overdue_posts_forward_and_keeps_new_credentials(employee):
+def test_mark_reconnected_gives_overdue_posts_new_times_and_keeps_new_credentials(employee):
     account = connect(employee, status=AccountStatus.NEEDS_RECONNECT)
     overdue = scheduled_post(account, at=T0)
     later = scheduled_post(account, at=T0 + timedelta(days=1))
@@ -50,9 +52,43 @@ def test_mark_reconnected_brings_overdue_posts_forward_and_keeps_new_credentials
     account.refresh_from_db()
     assert account.status == AccountStatus.ACTIVE
     assert account.credentials.access_token == "new-token"
-    for post, expected in ((overdue, now), (later, T0 + timedelta(days=1)), (failed, None)):
+    overdue.refresh_from_db()
+    # The next free time, later today within working hours (09:00 to 17:00 in UTC here).
+    assert overdue.state == PostState.SCHEDULED
+    assert overdue.scheduled_for == overdue.next_attempt_at
+    assert overdue.next_attempt_at is not None
+    assert now <= overdue.next_attempt_at < now.replace(hour=17)
+    for post, expected in ((later, T0 + timedelta(days=1)), (failed, None)):
         post.refresh_from_db()
         assert post.next_attempt_at == expected
+
+
+@pytest.mark.django_db
+def test_overdue_posts_of_a_reconnected_account_are_spread_not_sent_in_a_burst(employee):
+    account = connect(employee, status=AccountStatus.NEEDS_RECONNECT)
+    overdue = [
+        scheduled_post(account, text=f"Post {n}.", at=T0 + timedelta(minutes=n)) for n in range(3)
+    ]
+    other_account = connect(employee, handle="@erin.other")
+    elsewhere = scheduled_post(other_account, at=T0 + timedelta(hours=4))
+    now = T0 + timedelta(hours=2)
+
+    services.mark_reconnected(account=account, now=now)
+
+    times = sorted(
+        at
+        for at in Post.objects.filter(pk__in=[p.pk for p in overdue]).values_list(
+            "next_attempt_at", flat=True
+        )
+        if at is not None
+    )
+    assert len(times) == 3
+    assert times[0] >= now
+    assert all(9 <= t.hour < 17 for t in times)  # working hours, in UTC here
+    # The author's usual gap between any two of their posts, the other account's included.
+    assert elsewhere.next_attempt_at is not None
+    for a, b in combinations([*times, elsewhere.next_attempt_at], 2):
+        assert abs(a - b) >= DEFAULT_MIN_GAP
 
 
 @pytest.mark.django_db

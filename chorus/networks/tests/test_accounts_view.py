@@ -14,6 +14,7 @@ from chorus.notifications.models import Notification, NotificationKind
 from chorus.orgs.roles import Role
 from chorus.publishing.models import PostState
 from chorus.publishing.tests.factories import T0, connect, join_programme, scheduled_post
+from chorus.sharing.selectors import DEFAULT_MIN_GAP
 
 ACCOUNTS = "/o/acme/accounts/"
 
@@ -155,7 +156,7 @@ def test_disconnect_cancels_waiting_posts_in_the_same_request(account, employee,
 
 
 @pytest.mark.django_db
-def test_reconnect_makes_overdue_posts_due_at_once(account, employee, login):
+def test_reconnect_gives_overdue_posts_new_times_from_now(account, employee, login):
     ConnectedAccount.objects.filter(pk=account.pk).update(status=AccountStatus.NEEDS_RECONNECT)
     overdue = scheduled_post(account, at=T0)
     future_time = timezone.now() + timedelta(days=2)
@@ -164,13 +165,17 @@ def test_reconnect_makes_overdue_posts_due_at_once(account, employee, login):
 
     response = login(employee).post(f"{ACCOUNTS}{account.pk}/reconnect/", follow=True)
 
-    assert "is connected again" in html_of(response)
+    assert "is connected again. Posts whose time passed meanwhile have new times" in html_of(
+        response
+    )
     account.refresh_from_db()
     assert account.status == AccountStatus.ACTIVE
     overdue.refresh_from_db()
     future.refresh_from_db()
+    # The next free working time from now, at the usual gap from the post that kept its time.
     assert overdue.next_attempt_at is not None
-    assert before <= overdue.next_attempt_at <= timezone.now()
+    assert before <= overdue.next_attempt_at <= before + timedelta(days=14)
+    assert abs(overdue.next_attempt_at - future_time) >= DEFAULT_MIN_GAP
     assert future.next_attempt_at == future_time
 
 

@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import ClassVar
 
 import pytest
@@ -33,6 +34,7 @@ from chorus.publishing.tests.factories import (
 )
 from chorus.publishing.workflow import POST_WORKFLOW
 from chorus.sharing.models import FeedState
+from chorus.sharing.selectors import DEFAULT_MIN_GAP
 
 MINUTE = timedelta(minutes=1)
 
@@ -236,7 +238,17 @@ def test_auth_error_asks_the_owner_to_reconnect_and_holds_the_account_posts(
 
     reconnected_at = T0 + 3 * timedelta(days=1)
     account_services.reconnect_account(by=employee, account=account, now=reconnected_at)
-    assert run(reconnected_at) == 3
+    # The queue resumes, spread again from now rather than in one burst.
+    new_times = sorted(
+        at
+        for at in Post.objects.filter(account=account).values_list("next_attempt_at", flat=True)
+        if at is not None
+    )
+    assert len(new_times) == 3
+    assert new_times[0] >= reconnected_at
+    assert min(b - a for a, b in pairwise(new_times)) >= DEFAULT_MIN_GAP
+    for at in new_times:
+        assert run(at) == 1
 
     for post in (first, second, later):
         post.refresh_from_db()
