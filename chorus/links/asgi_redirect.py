@@ -332,7 +332,12 @@ class LinkRedirect:
             return
         if method == "GET":
             try:
-                await self.recorder.record(await self._click(scope, entry))
+                # Plain calls unless a lookup is needed: a coroutine per redirect costs.
+                salt = self.resolver.todays_salt() or await self.resolver.salt()
+                row, session_key = self._click(scope, entry, salt)
+                if session_key:
+                    row = await self._with_member(row, session_key, entry)
+                await self.recorder.record(row)
             except Exception:
                 await self._page(send, 503, pages.UNAVAILABLE, [(b"retry-after", b"2")])
                 return
@@ -345,7 +350,15 @@ class LinkRedirect:
         )
         await send({"type": "http.response.body", "body": b""})
 
-    async def _click(self, scope: Scope, entry: Resolved) -> ClickRow:
+    async def _with_member(self, row: ClickRow, session_key: str, entry: Resolved) -> ClickRow:
+        """The click, marked as a member's when the session is one of the organisation's."""
+        member_id = await self.resolver.member_of(session_key, entry.organisation_id)
+        if member_id is None:
+            return row
+        return row._replace(is_member=True, clicker_member_id=member_id)
+
+    def _click(self, scope: Scope, entry: Resolved, salt: bytes) -> tuple[ClickRow, str]:
+        """The click as far as the request tells, and the Chorus session key it carried."""
         user_agent = referrer = cookie = forwarded = ""
         for name, value in scope["headers"]:
             if name == b"user-agent":
@@ -361,15 +374,10 @@ class LinkRedirect:
         if self.trust_forwarded_for and forwarded:
             address = visitors.forwarded_address(forwarded)
         agent = visitors.classify(user_agent)
-        clicker_member_id = None
+        session_key = ""
         if cookie and self.session_cookie in cookie:
             session_key = visitors.cookie_value(cookie, self.session_cookie)
-            if session_key:
-                clicker_member_id = await self.resolver.member_of(
-                    session_key, entry.organisation_id
-                )
-        salt = self.resolver.todays_salt() or await self.resolver.salt()
-        return ClickRow(
+        row = ClickRow(
             entry.link_id,
             datetime.now(UTC),
             visitors.visitor_key(address=address, user_agent=user_agent, salt=salt),
@@ -377,10 +385,11 @@ class LinkRedirect:
             self.country(address) if address else "",
             agent.device,
             agent.is_bot,
-            clicker_member_id is not None,
+            False,
             visitors.network_key(address=address, salt=salt) if address else "",
-            clicker_member_id,
+            None,
         )
+        return row, session_key
 
     async def _page(
         self,
