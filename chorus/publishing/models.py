@@ -46,15 +46,32 @@ class Post(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="posts")
     # Null once the owner deleted their account: the anonymous aggregate stays.
+    # member, account and activity lead composite indexes (Meta), which serve their lookups;
+    # an index of their own would only make every write of a post dearer.
     member = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        db_index=False,
     )
     account = models.ForeignKey(
-        ConnectedAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+        ConnectedAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        db_index=False,
     )
     network = models.CharField(_("network"), max_length=20)
     activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        db_index=False,
     )
     source = models.CharField(
         max_length=10, choices=PostSource.choices, default=PostSource.ACTIVITY

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -879,6 +879,8 @@ def _changed_meanwhile() -> ValidationError:
 SPREAD_BATCH_MEMBERS = 1000
 # Schedule times written per UPDATE statement (keeps under every database's parameter limit).
 SPREAD_UPDATE_CHUNK = 5000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -1092,18 +1094,29 @@ def _write_schedule_times(times: Mapping[int, datetime]) -> set[int]:
         chunk = items[start : start + SPREAD_UPDATE_CHUNK]
         params: list[Any] = [transition.target]
         if connection.vendor == "postgresql":
-            # Two array parameters rather than thousands: binding each costs the driver time.
-            values = "unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at)"
-            params += [[pk for pk, _moment in chunk], [moment for _pk, moment in chunk]]
+            # Two strings rather than thousands of parameters, or lists the driver converts
+            # element by element (datetimes cost it most): times go as whole microseconds
+            # since the epoch, so nothing is rounded. Matching the ids against the primary
+            # key as well lets the planner look the rows up rather than scan the table.
+            ids = ",".join([str(pk) for pk, _moment in chunk])
+            micros = ",".join([str((moment - _EPOCH) // _MICROSECOND) for _pk, moment in chunk])
+            values = (
+                "(SELECT id, timestamptz 'epoch' + us * interval '1 microsecond' AS at "
+                "FROM unnest(string_to_array(%s, ',')::bigint[], "
+                "string_to_array(%s, ',')::bigint[]) AS u(id, us)) AS v"
+            )
+            only = f"{pk_column} = ANY(string_to_array(%s, ',')::bigint[]) AND "
+            params += [ids, micros, ids]
         else:
             rows = ", ".join(["(%s, %s)"] * len(chunk))
             # Only placeholders and quoted names are put into the SQL; values go as parameters.
             values = f"(SELECT column1 AS id, column2 AS at FROM (VALUES {rows})) AS v"  # noqa: S608
+            only = ""
             for pk, moment in chunk:
                 params += [pk, connection.ops.adapt_datetimefield_value(moment)]
         sql = (
             f"UPDATE {table} SET state = %s, scheduled_for = v.at, next_attempt_at = v.at "  # noqa: S608
-            f"FROM {values} WHERE {pk_column} = v.id "
+            f"FROM {values} WHERE {only}{pk_column} = v.id "
             f"AND {table}.state IN ({', '.join(['%s'] * len(sources))}) RETURNING {pk_column}"
         )
         params += sources
