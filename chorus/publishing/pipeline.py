@@ -83,7 +83,13 @@ def _load(post_id: int, *, lock: bool = False) -> Post:
     posts = Post.objects.select_related("account", "member__user", "organisation", "activity")
     if lock:
         posts = posts.select_for_update(of=("self",))
-    return posts.get(pk=post_id)
+    post = posts.get(pk=post_id)
+    # The policy check, notifications and connectors read the organisation through these:
+    # the one loaded with the post saves a query each.
+    for owner in (post.member, post.account):
+        if owner is not None and owner.organisation_id == post.organisation_id:
+            owner.organisation = post.organisation
+    return post
 
 
 def _owners_language(post: Post) -> str:

@@ -9,7 +9,13 @@ from chorus.networks.connectors.base import TransientError
 from chorus.networks.models import AccountStatus, ConnectedAccount, OutboxPost
 from chorus.publishing import pipeline
 from chorus.publishing.models import AttemptOutcome, Post, PostState, PublishAttempt
-from chorus.publishing.tests.factories import T0, connect, join_programme, scheduled_post
+from chorus.publishing.tests.factories import (
+    T0,
+    activity_in_feed,
+    connect,
+    join_programme,
+    scheduled_post,
+)
 
 
 @pytest.fixture
@@ -117,3 +123,26 @@ def test_due_posts_every_minute_and_recovery_every_five():
 
     assert jobs["publishing.publish_due_posts"].every == timedelta(minutes=1)
     assert jobs["publishing.recover_interrupted_posts"].every == timedelta(minutes=5)
+
+
+@pytest.mark.django_db
+def test_publishing_a_post_reads_and_writes_only_what_it_needs(
+    account, employee, django_assert_num_queries
+):
+    activity, _entry = activity_in_feed(employee)
+    first, second = (
+        scheduled_post(account, text=f"Post {n} https://acme.test/x", activity=activity)
+        for n in (1, 2)
+    )
+    pipeline.publish_post(post_id=first.pk, now=T0)  # compiles the rules, stores the snapshot
+
+    # Claim (in a savepoint here): the post with its account, member, organisation and
+    # activity under lock; the member's consent; the current policy; the rules' revision
+    # and snapshot; the logged check; the claim; the attempt. Send: the outbox looks for
+    # the key, then stores the post (savepoint). Record (savepoint): published, the feed
+    # entry done, the notification, the attempt finished.
+    with django_assert_num_queries(20):
+        pipeline.publish_post(post_id=second.pk, now=T0)
+
+    second.refresh_from_db()
+    assert second.state == PostState.PUBLISHED
