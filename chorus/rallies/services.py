@@ -7,6 +7,7 @@ inside the posting window; if not, nothing is posted at all.
 
 import logging
 import random
+from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +37,8 @@ from chorus.rallies import selectors
 from chorus.rallies.models import Pledge, Rally, RallyState
 from chorus.rallies.stagger import stagger
 from chorus.rallies.workflow import RALLY_WORKFLOW
+from chorus.sharing import selectors as sharing_selectors
+from chorus.sharing import spread
 from chorus.sharing.models import FeedEntry
 from chorus.sharing.services import post_link_url
 from chorus.sharing.similarity import signature
@@ -483,7 +486,7 @@ def _resolve(rally: Rally, *, now: datetime, rng: random.Random | None) -> bool:
         pledges = list(
             selectors.live_pledges(rally=rally)
             .filter(post__state=PostState.APPROVED)
-            .select_related("post", "member__user", "account")
+            .select_related("post", "member__user", "member__organisation", "account")
         )
         # Fired late (the scheduler was down): spread over what is left of the window.
         starts_at = max(rally.window_starts_at, now)
@@ -508,7 +511,9 @@ def _fire(
     rng: random.Random | None,
 ) -> None:
     RALLY_WORKFLOW.apply(rally, "fire", resolved_at=now)
-    schedule = stagger(pledges, start=starts_at, end=rally.window_ends_at, rng=rng)
+    schedule = _keeping_gaps_and_caps(
+        stagger(pledges, start=starts_at, end=rally.window_ends_at, rng=rng), now=now
+    )
     for pledge, when in schedule:
         POST_WORKFLOW.apply(pledge.post, "schedule", scheduled_for=when, next_attempt_at=when)
         notify(
@@ -535,6 +540,64 @@ def _fire(
             "last_post_at": max((when for _p, when in schedule), default=now).isoformat(),
         },
     )
+
+
+def _keeping_gaps_and_caps(
+    schedule: list[tuple[Pledge, datetime]], *, now: datetime
+) -> list[tuple[Pledge, datetime]]:
+    """The staggered slots, handed out so each post keeps its author's usual gap from their
+    other posts and its account's daily cap, wherever a slot allows it.
+
+    The slots themselves stay as ``stagger`` spread them, so the crowd is still spread
+    evenly; a pledge whose slot would break a limit takes the nearest free slot that does
+    not. One that no slot suits keeps its own: the rally's window is what it pledged to.
+    """
+    member_ids = {pledge.member_id for pledge, _when in schedule}
+    taken: dict[int, list[spread.Taken]] = defaultdict(list)
+    rows = sharing_selectors.posts_with_times_of(member_ids=member_ids, now=now).values_list(
+        "member_id", "account_id", "published_at", "scheduled_for"
+    )
+    for member_id, account_id, published_at, scheduled_for in rows:
+        if (moment := published_at or scheduled_for) is not None:
+            taken[member_id].append(spread.Taken(at=moment, account=account_id))
+    free = sorted(when for _pledge, when in schedule)
+    fitted = []
+    for pledge, slot in schedule:
+        own = taken[pledge.member_id]
+        chosen = _nearest_suiting(pledge, slot, free=free, taken=own, now=now)
+        free.remove(chosen)
+        own.append(spread.Taken(at=chosen, account=pledge.account_id))
+        fitted.append((pledge, chosen))
+    return fitted
+
+
+def _nearest_suiting(
+    pledge: Pledge,
+    slot: datetime,
+    *,
+    free: list[datetime],
+    taken: list[spread.Taken],
+    now: datetime,
+) -> datetime:
+    if slot in free and _suits(pledge, slot, taken, now):
+        return slot
+    for when in sorted(free, key=lambda when: abs(when - slot)):
+        if _suits(pledge, when, taken, now):
+            return when
+    return slot if slot in free else free[0]
+
+
+def _suits(pledge: Pledge, when: datetime, taken: list[spread.Taken], now: datetime) -> bool:
+    problems = spread.slot_problems(
+        at=when,
+        account=pledge.account_id,
+        taken=taken,
+        caps={pledge.account_id: pledge.account.effective_daily_cap},
+        min_gap=sharing_selectors.DEFAULT_MIN_GAP,
+        time_zone=pledge.member.time_zone,
+        now=now,
+    )
+    return not {spread.SlotProblem.GAP, spread.SlotProblem.CAP} & set(problems)
 
 
 def _miss(rally: Rally, pledges: list[Pledge], *, now: datetime, reason: str) -> None:

@@ -1,4 +1,5 @@
-from datetime import datetime, timedelta
+import random
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -9,8 +10,11 @@ from chorus.audit.models import AuditEvent
 from chorus.campaigns.models import Activity, ActivityKind, CampaignState
 from chorus.core.scheduler import registered_jobs
 from chorus.core.workflow import TransitionNotAllowed
+from chorus.networks.models import ConnectedAccount
 from chorus.notifications.models import Notification, NotificationKind
+from chorus.orgs.models import Membership, Organisation
 from chorus.publishing.models import Post, PostState
+from chorus.publishing.tests.factories import scheduled_post
 from chorus.rallies import services, tasks
 from chorus.rallies.models import Rally, RallyState
 from chorus.rallies.tests.helpers import (
@@ -21,6 +25,7 @@ from chorus.rallies.tests.helpers import (
     participant,
     pledge_own_words,
 )
+from chorus.sharing.selectors import DEFAULT_MIN_GAP
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +306,84 @@ def test_the_periodic_job_runs_every_minute_and_resolves(pledged_rally):
     assert result.return_value == 1
     rally.refresh_from_db()
     assert rally.state == RallyState.FIRED
+
+
+# Firing keeps each author's gap and each account's daily cap where a slot allows it
+
+
+def two_pledgers(
+    organisation: Organisation,
+    content_manager: Membership,
+    activity: Activity,
+    *,
+    at: datetime,
+    window_start: datetime,
+    window: timedelta,
+) -> tuple[Rally, list[tuple[Membership, ConnectedAccount]]]:
+    people = [participant(organisation, number) for number in range(2)]
+    offer(activity)
+    rally = open_rally(
+        by=content_manager,
+        activity=activity,
+        at=at,
+        goal=2,
+        deadline_in=window_start - timedelta(hours=1) - at,
+        window=window,
+    )
+    for number, (member, account) in enumerate(people):
+        pledge_own_words(member, account, rally, seed=number, at=at)
+    return rally, people
+
+
+def rally_time_of(rally: Rally, member: Membership) -> datetime:
+    post = Post.objects.get(pledge__rally=rally, member=member)
+    assert post.scheduled_for is not None
+    return post.scheduled_for
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_fired_rally_gives_a_capped_account_the_slot_on_another_day(
+    organisation, content_manager, activity, start, seed
+):
+    # A window from noon to noon (UTC, everyone's time zone here): one slot each day.
+    window_start = datetime.combine(start.date() + timedelta(days=2), time(12), tzinfo=UTC)
+    rally, [(capped, capped_account), (free, _account)] = two_pledgers(
+        organisation,
+        content_manager,
+        activity,
+        at=start,
+        window_start=window_start,
+        window=timedelta(days=1),
+    )
+    ConnectedAccount.objects.filter(pk=capped_account.pk).update(daily_cap=1)
+    already = window_start.replace(hour=23)  # that account's one post of the first day
+    scheduled_post(capped_account, text="Already planned.", at=already)
+
+    services.resolve_due_rallies(now=rally.deadline, rng=random.Random(seed))
+
+    assert rally_time_of(rally, capped).date() == window_start.date() + timedelta(days=1)
+    assert rally_time_of(rally, free).date() == window_start.date()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_fired_rally_keeps_each_authors_gap_from_their_other_posts(
+    organisation, content_manager, activity, start, seed
+):
+    window_start = start + timedelta(days=2)
+    rally, [(busy, busy_account), (free, _account)] = two_pledgers(
+        organisation,
+        content_manager,
+        activity,
+        at=start,
+        window_start=window_start,
+        window=timedelta(hours=4),
+    )
+    # Right where the first of the two slots (an hour into the window, give or take 24
+    # minutes) falls: closer than the usual 90 minutes.
+    other = window_start + timedelta(hours=1)
+    scheduled_post(busy_account, text="My own post.", at=other)
+
+    services.resolve_due_rallies(now=rally.deadline, rng=random.Random(seed))
+
+    assert abs(rally_time_of(rally, busy) - other) >= DEFAULT_MIN_GAP
+    assert abs(rally_time_of(rally, free) - other) < DEFAULT_MIN_GAP
