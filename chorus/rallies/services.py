@@ -7,7 +7,6 @@ inside the posting window; if not, nothing is posted at all.
 
 import logging
 import random
-from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -552,14 +551,9 @@ def _keeping_gaps_and_caps(
     evenly; a pledge whose slot would break a limit takes the nearest free slot that does
     not. One that no slot suits keeps its own: the rally's window is what it pledged to.
     """
-    member_ids = {pledge.member_id for pledge, _when in schedule}
-    taken: dict[int, list[spread.Taken]] = defaultdict(list)
-    rows = sharing_selectors.posts_with_times_of(member_ids=member_ids, now=now).values_list(
-        "member_id", "account_id", "published_at", "scheduled_for"
+    taken = sharing_selectors.taken_times_by_member(
+        member_ids={pledge.member_id for pledge, _when in schedule}, now=now
     )
-    for member_id, account_id, published_at, scheduled_for in rows:
-        if (moment := published_at or scheduled_for) is not None:
-            taken[member_id].append(spread.Taken(at=moment, account=account_id))
     free = sorted(when for _pledge, when in schedule)
     fitted = []
     for pledge, slot in schedule:

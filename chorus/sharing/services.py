@@ -7,7 +7,6 @@ has not gone out yet, in the same request.
 """
 
 import random
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -1009,18 +1008,6 @@ def _posts_to_spread(post_ids: Sequence[int]) -> dict[int, _SpreadRow]:
     }
 
 
-def _taken_by_member(member_ids: Sequence[int], now: datetime) -> dict[int, list[spread.Taken]]:
-    taken: dict[int, list[spread.Taken]] = defaultdict(list)
-    rows = selectors.posts_with_times_of(member_ids=member_ids, now=now).values_list(
-        "member_id", "account_id", "published_at", "scheduled_for"
-    )
-    for member_id, account_id, published_at, scheduled_for in rows:
-        moment = published_at or scheduled_for
-        if moment is not None:
-            taken[member_id].append(spread.Taken(at=moment, account=account_id))
-    return taken
-
-
 def _plan_request(
     outcome: SpreadOutcome,
     *,
@@ -1177,7 +1164,7 @@ def _spread_batch(batch: Sequence[SpreadOutcome], *, now: datetime, rng: random.
     time_zones = _lock_schedules(member_ids)
     participants = selectors.participant_ids(member_ids=member_ids)
     posts_by_pk = _posts_to_spread([pk for outcome in batch for pk in outcome.request.post_ids])
-    taken = _taken_by_member(member_ids, now)
+    taken = selectors.taken_times_by_member(member_ids=member_ids, now=now)
     for outcome in batch:
         member_pk = outcome.request.member.pk
         try:
