@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from chorus.audit.actions import AuditAction
 from chorus.audit.services import record_event
 from chorus.campaigns.models import Activity, ActivityKind, CampaignState
+from chorus.core.batches import run_in_transactions
 from chorus.core.db import any_of
 from chorus.governance import services as compliance
 from chorus.governance.compliance.engine import ComplianceResult
@@ -971,6 +972,11 @@ class _SpreadRow:
         return text_fingerprint(self.text) == self.approved_text_sha256
 
 
+# What scheduling reads of an account (its checks, caps and messages); tokens and the rest stay
+# in the database.
+_SPREAD_ACCOUNT_FIELDS = ("member_id", "network", "handle", "status", "takes_part", "daily_cap")
+
+
 def _posts_to_spread(post_ids: Sequence[int]) -> dict[int, _SpreadRow]:
     """The posts with their accounts, activities and campaigns, each loaded once."""
     rows = list(
@@ -988,7 +994,7 @@ def _posts_to_spread(post_ids: Sequence[int]) -> dict[int, _SpreadRow]:
         account.pk: account
         for account in ConnectedAccount.objects.filter(
             pk__in=any_of({row[2] for row in rows if row[2] is not None})
-        )
+        ).only(*_SPREAD_ACCOUNT_FIELDS)
     }
     activities = Activity.objects.select_related("campaign").in_bulk(
         {row[3] for row in rows if row[3] is not None}
@@ -1159,32 +1165,52 @@ def _mark_scheduled_in_bulk(pairs: set[tuple[int, int]], now: datetime) -> None:
         ).update(state=FeedState.SCHEDULED, updated_at=now)
 
 
-def _spread_batch(batch: Sequence[SpreadOutcome], *, now: datetime, rng: random.Random) -> None:
+@dataclass(frozen=True, kw_only=True)
+class _BatchReads:
+    """What planning a batch needs from the database, read under the members' locks."""
+
+    time_zones: dict[int, ZoneInfo]
+    participants: set[int]
+    posts_by_pk: dict[int, _SpreadRow]
+    taken: Mapping[int, list[spread.Taken]]
+
+
+def _read_batch(batch: Sequence[SpreadOutcome], *, now: datetime) -> _BatchReads:
     member_ids = sorted({outcome.request.member.pk for outcome in batch})
-    time_zones = _lock_schedules(member_ids)
-    participants = selectors.participant_ids(member_ids=member_ids)
-    posts_by_pk = _posts_to_spread([pk for outcome in batch for pk in outcome.request.post_ids])
-    taken = selectors.taken_times_by_member(member_ids=member_ids, now=now)
+    return _BatchReads(
+        time_zones=_lock_schedules(member_ids),
+        participants=selectors.participant_ids(member_ids=member_ids),
+        posts_by_pk=_posts_to_spread([pk for o in batch for pk in o.request.post_ids]),
+        taken=selectors.taken_times_by_member(member_ids=member_ids, now=now),
+    )
+
+
+def _plan_batch(
+    batch: Sequence[SpreadOutcome], reads: _BatchReads, *, now: datetime, rng: random.Random
+) -> None:
     for outcome in batch:
         member_pk = outcome.request.member.pk
         try:
             _plan_request(
                 outcome,
-                time_zone=time_zones.get(member_pk),
-                posts_by_pk=posts_by_pk,
-                participant=member_pk in participants,
-                taken=taken.get(member_pk, ()),
+                time_zone=reads.time_zones.get(member_pk),
+                posts_by_pk=reads.posts_by_pk,
+                participant=member_pk in reads.participants,
+                taken=reads.taken.get(member_pk, ()),
                 now=now,
                 rng=rng,
             )
         except ValidationError as error:
             outcome.fail(error)
+
+
+def _write_batch(batch: Sequence[SpreadOutcome], reads: _BatchReads, *, now: datetime) -> None:
     _write_outcomes(batch)
     scheduled_activities = {
         (outcome.request.member.pk, activity_id)
         for outcome in batch
         for pk in outcome.times
-        if (activity_id := posts_by_pk[pk].activity_id) is not None
+        if (activity_id := reads.posts_by_pk[pk].activity_id) is not None
     }
     _mark_scheduled_in_bulk(scheduled_activities, now)
 
@@ -1197,13 +1223,19 @@ def spread_posts_in_bulk(
 ) -> BulkSpreadResult:
     """Spread many members' approved posts, each member all or nothing, in a few queries per
     batch of members: what a worker or a batch API call uses instead of one call per member.
+
+    Each batch is one transaction; on PostgreSQL the database writes one batch and reads the
+    next while this thread plans (``run_in_transactions``).
     """
     now = now or timezone.now()
-    rng = rng or random.Random()
+    chosen_rng = rng or random.Random()
     outcomes = [SpreadOutcome(request=request) for request in requests]
-    for batch in _spread_batches(outcomes):
-        with transaction.atomic():
-            _spread_batch(batch, now=now, rng=rng)
+    run_in_transactions(
+        list(_spread_batches(outcomes)),
+        read=lambda batch: _read_batch(batch, now=now),
+        compute=lambda batch, reads: _plan_batch(batch, reads, now=now, rng=chosen_rng),
+        write=lambda batch, reads: _write_batch(batch, reads, now=now),
+    )
     return BulkSpreadResult(outcomes)
 
 

@@ -16,7 +16,6 @@ would be off by an hour on the day the clocks change.
 import math
 import random
 from bisect import insort
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -79,6 +78,9 @@ class _Day:
     local_date: date
     free: list[Interval]
     items: list[Item] = field(default_factory=list)
+    # Posts of the member on this day, already there or placed now: all, and by account.
+    load: int = 0
+    used: dict[int, int] = field(default_factory=dict)
 
 
 def _epoch(moment: datetime) -> int:
@@ -187,19 +189,27 @@ def _without_taken(days: list[_Day], taken: Iterable[Taken], gap: int) -> None:
             day.free = _subtract(day.free, at - gap + 1, at + gap - 1)
 
 
+def _count_taken(days: list[_Day], taken: Iterable[Taken], time_zone: ZoneInfo) -> None:
+    by_date = {day.local_date: day for day in days}
+    for moment in taken:
+        day = by_date.get(_local_date(moment.at, time_zone))
+        if day is None:
+            continue
+        day.load += 1
+        if moment.account is not None:
+            day.used[moment.account] = day.used.get(moment.account, 0) + 1
+
+
 def _choose_days(
     days: list[_Day],
     items: Sequence[Item],
     *,
     caps: Mapping[int, int],
-    used: Counter[tuple[int, date]],
-    load: Counter[date],
     step: int,
     rng: random.Random,
 ) -> int:
     """Give each item a day (most constrained first); return how many found one."""
     placed = 0
-    dates = [day.local_date for day in days]
     deadlines_of = [sorted(_deadline(i) for i in day.items) for day in days]
     capacity = [_capacity(day.free, step) for day in days]
     open_days = [index for index, day in enumerate(days) if day.free]
@@ -208,7 +218,7 @@ def _choose_days(
         cap = caps.get(account)
         candidates = []
         for index in open_days:
-            if cap is not None and used[(account, dates[index])] >= cap:
+            if cap is not None and days[index].used.get(account, 0) >= cap:
                 continue
             deadlines = deadlines_of[index]
             if deadline == math.inf and (not deadlines or deadlines[0] == math.inf):
@@ -223,12 +233,13 @@ def _choose_days(
                 candidates.append(index)
         if not candidates:
             continue
-        quietest = min(load[dates[index]] for index in candidates)
-        chosen = rng.choice([index for index in candidates if load[dates[index]] == quietest])
-        days[chosen].items.append(item)
+        quietest = min(days[index].load for index in candidates)
+        chosen = rng.choice([index for index in candidates if days[index].load == quietest])
+        day = days[chosen]
+        day.items.append(item)
         insort(deadlines_of[chosen], deadline)
-        used[(account, dates[chosen])] += 1
-        load[dates[chosen]] += 1
+        day.used[account] = day.used.get(account, 0) + 1
+        day.load += 1
         placed += 1
     return placed
 
@@ -301,14 +312,8 @@ def plan(
     step = max(gap, 1)
     days = _working_days(window, _epoch(now))
     _without_taken(days, taken, gap)
-    used: Counter[tuple[int, date]] = Counter()
-    load: Counter[date] = Counter()
-    for moment in taken:
-        local_date = _local_date(moment.at, window.time_zone)
-        load[local_date] += 1
-        if moment.account is not None:
-            used[(moment.account, local_date)] += 1
-    placed = _choose_days(days, items, caps=caps, used=used, load=load, step=step, rng=rng)
+    _count_taken(days, taken, window.time_zone)
+    placed = _choose_days(days, items, caps=caps, step=step, rng=rng)
     if placed < len(items):
         raise DoesNotFit(fitted=placed, total=len(items))
     times: dict[int, int] = {}

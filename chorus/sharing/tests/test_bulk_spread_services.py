@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from chorus.campaigns.models import Activity
@@ -182,3 +182,43 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_members(
 
     assert not result.failed
     assert Post.objects.filter(state=PostState.SCHEDULED).count() == 18
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_in_transactions_of_their_own_plan_as_inside_one_transaction(
+    organisation, activities
+) -> None:
+    # A member asking three times makes three batches: on PostgreSQL each is its own
+    # transaction, the next read while one is planned, and the member's lock makes each
+    # wait for the one before.
+    member, other = participant(organisation, 1), participant(organisation, 2)
+    posts, other_posts = approved_posts(member, activities), approved_posts(other, activities)
+    requests = [
+        request(member, posts[:1], days=1),
+        request(other, other_posts, days=2),
+        request(member, posts[1:3], days=1),
+        request(member, posts[3:], days=1),
+    ]
+
+    def scheduled() -> dict[int, datetime | None]:
+        return dict(Post.objects.values_list("pk", "scheduled_for"))
+
+    with pytest.raises(_RolledBack), transaction.atomic():
+        spread_in_bulk(requests)
+        in_one_transaction = scheduled()
+        raise _RolledBack
+    assert set(scheduled().values()) == {None}
+
+    result = spread_in_bulk(requests)
+
+    assert not result.failed
+    assert scheduled() == in_one_transaction
+    times = sorted(
+        filter(None, Post.objects.filter(member=member).values_list("scheduled_for", flat=True))
+    )
+    assert len(times) == 4
+    assert all(b - a >= timedelta(minutes=90) for a, b in pairwise(times))
