@@ -31,7 +31,10 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     """Something a member should know. ``params`` fill the kind's message in their language."""
 
-    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="notifications")
+    # Its indexes below lead with the member: a launch inserts one row per participant.
+    member = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)

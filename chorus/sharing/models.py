@@ -95,15 +95,20 @@ class FeedEntry(models.Model):
     """An activity offered to one member, and what they made of it.
 
     A launch writes one row per member and activity (300,000 for three activities in an
-    organisation of 100,000). The activity and campaign columns therefore carry no
-    database foreign-key constraint: checking it would lock the same few activity and
-    campaign rows once per inserted row, which made launches on PostgreSQL several times
-    slower. Rows are only ever created from existing activities, and deleting an activity
-    or campaign still deletes its entries (Django cascades them).
+    organisation of 100,000). Its foreign keys therefore carry no database constraint:
+    checking one locks the referenced row once per inserted row. On the same few activity
+    and campaign rows that made launches on PostgreSQL several times slower; on the
+    members it still cost a row lock, and a page write, per member. Rows are only ever
+    created from existing members and activities, and deleting a member, an activity or
+    a campaign still deletes their entries (Django cascades them).
     """
 
     member = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="feed_entries", db_index=False
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="feed_entries",
+        db_index=False,
+        db_constraint=False,
     )
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="feed_entries", db_constraint=False
