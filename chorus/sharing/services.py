@@ -875,8 +875,9 @@ def _changed_meanwhile() -> ValidationError:
     )
 
 
-# Members whose posts are spread in one transaction, with a fixed number of queries.
-SPREAD_BATCH_MEMBERS = 1000
+# Members whose posts are spread in one transaction, with a fixed number of queries: small
+# enough batches that the database works on one while the next is planned (core/batches.py).
+SPREAD_BATCH_MEMBERS = 500
 # Schedule times written per UPDATE statement (keeps under every database's parameter limit).
 SPREAD_UPDATE_CHUNK = 5000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
