@@ -7,8 +7,8 @@ and Python's overlap instead of adding up. Computing stays in the calling thread
 and in the batches' order, so a seeded random source gives the same results.
 
 A batch's transaction is open from its read to its write, so locks taken in the
-read hold until its results are written. Batches that lock the same rows wait for
-each other as they would one after another.
+read hold until its results are written. Batches read one after another, in order,
+so those that lock the same rows wait for each other as they would one after another.
 """
 
 import queue
@@ -62,6 +62,10 @@ class _Overlapping[B, R]:
         self.reads: list[queue.SimpleQueue[tuple[bool, Any]]] = [
             queue.SimpleQueue() for _ in batches
         ]
+        # Batches take their locks in order: a batch reads only once the one before has
+        # read. Otherwise a later batch could lock a row an earlier one still needs, and
+        # wait for the caller, who waits for the earlier batch: a deadlock.
+        self.read_done = [threading.Event() for _ in batches]
         self.computed = [threading.Event() for _ in batches]
         # Set only once the batch's computation finished: what a stopped lane still writes.
         self.complete = [False] * len(batches)
@@ -101,7 +105,7 @@ class _Overlapping[B, R]:
     def _stop_all(self) -> None:
         """The caller computes no more: batches waiting for it roll back."""
         self.stop.set()
-        for event in self.computed:
+        for event in [*self.read_done, *self.computed]:
             event.set()
 
     def _lane(self, first: int) -> None:
@@ -115,20 +119,26 @@ class _Overlapping[B, R]:
                         self.errors.append(error)
                         # No new batches; those under way finish once the caller sees this.
                         self.stop.set()
-                    # The caller may be waiting for any of this lane's batches.
+                    # The caller, and later batches, may be waiting for any of this lane's.
                     for rest in indexes[position:]:
                         self.reads[rest].put((False, error))
+                        self.read_done[rest].set()
                     return
         finally:
             # This thread's own connection: nothing else would close it.
             connections.close_all()
 
     def _batch(self, index: int) -> None:
+        if index:
+            self.read_done[index - 1].wait()
         if self.stop.is_set():
             raise _Stopped
         batch = self.batches[index]
         with transaction.atomic():
-            reads = self.read(batch)
+            try:
+                reads = self.read(batch)
+            finally:
+                self.read_done[index].set()
             self.reads[index].put((True, reads))
             self.computed[index].wait()
             if not self.complete[index]:

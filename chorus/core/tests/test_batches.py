@@ -1,6 +1,7 @@
 """Batches, a transaction each: read, compute in order, write; overlapping on PostgreSQL."""
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -150,3 +151,30 @@ def test_no_batches_do_nothing() -> None:
 
     assert journal.computed == []
     assert written() == set()
+
+
+@on_postgresql
+def test_batches_locking_the_same_row_wait_for_each_other_in_order() -> None:
+    journal = Journal()
+    shared = Organisation.objects.create(name="Shared", slug="shared")
+
+    def read_under_lock(batch: int) -> int:
+        with connection.cursor() as cursor:
+            # A deadlock would end in an error here rather than hang the suite.
+            cursor.execute("SET LOCAL lock_timeout = '10s'")
+        if batch == 0:
+            # Left alone, the next batch's thread would take the lock first.
+            time.sleep(0.5)
+        Organisation.objects.select_for_update().get(pk=shared.pk)
+        return journal.on_read(batch)
+
+    def write_in_turn(batch: int, reads: int) -> None:
+        journal.on_write(batch, reads)
+        Organisation.objects.filter(pk=shared.pk).update(
+            name=f"{Organisation.objects.get(pk=shared.pk).name} {batch}"
+        )
+
+    run(journal, [0, 1, 2, 3], read=read_under_lock, write=write_in_turn)
+
+    assert journal.computed == [0, 1, 2, 3]
+    assert Organisation.objects.get(pk=shared.pk).name == "Shared 0 1 2 3"
