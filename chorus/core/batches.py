@@ -89,18 +89,13 @@ class _Overlapping[B, R]:
                 self.computed[index].set()
         except BaseException:
             self._stop_all()
-            self._join(lanes)
-            if self.errors:
-                raise self.errors[0] from None
             raise
-        self._join(lanes)
-        if self.errors:
-            raise self.errors[0]
-
-    @staticmethod
-    def _join(lanes: list[threading.Thread]) -> None:
-        for lane in lanes:
-            lane.join()
+        finally:
+            for lane in lanes:
+                lane.join()
+            # A lane's failure is the cause of whatever stopped the caller, if anything did.
+            if self.errors:
+                raise self.errors[0]
 
     def _stop_all(self) -> None:
         """The caller computes no more: batches waiting for it roll back."""

@@ -138,7 +138,7 @@ def test_a_failed_read_is_raised_and_later_batches_are_not_written() -> None:
     with pytest.raises(LookupError, match="batch 4"):
         run(journal, list(range(9)), read=read_but_not_batch_four)
 
-    # Batch 3 may be stopped before it is read once batch 4 failed (it is, one after another).
+    # Batches read in order, so batch 3 was read, computed and written before batch 4 failed.
     assert journal.computed[:3] == [0, 1, 2]
     assert set(journal.computed) <= {0, 1, 2, 3}
     assert written() == {f"batch-{n}" for n in journal.computed}
