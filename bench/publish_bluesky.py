@@ -2,9 +2,11 @@
 
 A real PDS runs on loopback (``scripts/pds-install`` installs it; see
 chorus/testing/pds.py). One employee's account, connected with an app password,
-has 1,000 scheduled posts; ``run_due_posts`` publishes them the way the worker
-does (``chorus_publish_due``): claim, record the attempt, call the Bluesky
-connector, record the outcome and notify, one post after another. A third side
+has 1,000 scheduled posts; ``run_due_posts`` publishes them the way
+``chorus_publish_due`` does: each post is claimed with its attempt recorded, sent
+through the Bluesky connector, and its outcome recorded with a notification; the
+network gets one post after another, while the claims and records run on two
+threads beside it (chorus/core/stages.py). A third side
 publishes the same way as a deployment does: ``run_due_posts`` enqueues a task per
 due post and two ``db_worker`` processes (``--workers``) take them from the queue.
 

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from chorus.core.memo import read_once_per_batch
 from chorus.governance.models import (
     ComplianceRule,
     Evaluation,
@@ -25,6 +26,7 @@ def active_version_ids(*, organisation: Organisation) -> list[int]:
     )
 
 
+@read_once_per_batch
 def rules_revision(*, organisation: Organisation) -> int:
     """How many times the organisation's rules have changed (0: never)."""
     number = (

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from chorus.audit.actions import AuditAction
 from chorus.audit.services import record_member_action
+from chorus.core.memo import read_once_per_batch
 from chorus.governance import selectors
 from chorus.governance.compliance.engine import ComplianceResult, RuleSet, RuleSpec
 from chorus.governance.compliance.engine import RuleKind as EngineRuleKind
@@ -323,7 +324,8 @@ def check_text(
     )
 
 
-def _snapshot(organisation: Organisation, version_ids: tuple[int, ...]) -> RuleSnapshot:
+@read_once_per_batch
+def _snapshot(*, organisation: Organisation, version_ids: tuple[int, ...]) -> RuleSnapshot:
     fingerprint = fingerprint_of(list(version_ids))
     snapshot = RuleSnapshot.objects.filter(
         organisation=organisation, fingerprint=fingerprint
@@ -358,7 +360,7 @@ def record_evaluation(
         network=result.network,
         languages=sorted(result.languages),
         text_sha256=text_fingerprint(result.text),
-        snapshot=_snapshot(organisation, result.version_ids),
+        snapshot=_snapshot(organisation=organisation, version_ids=result.version_ids),
         outcome=result.outcome,
         findings=[finding.as_log() for finding in result.findings],
         created_at=now or timezone.now(),

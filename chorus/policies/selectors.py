@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chorus.core.memo import read_once_per_batch
 from chorus.orgs.models import Membership, Organisation
 from chorus.policies.models import Acknowledgment, PolicyDraft, PolicyReminder, PolicyVersion
 from chorus.publishing.models import Post, PostState
@@ -22,6 +23,7 @@ REMINDER_INTERVAL = timedelta(hours=24)
 # Versions
 
 
+@read_once_per_batch
 def current_version(*, organisation: Organisation) -> PolicyVersion | None:
     """The latest published version, or None while the organisation has published none."""
     return (
@@ -71,6 +73,7 @@ def _accepted(version: PolicyVersion) -> Q:
     return Q(version__organisation_id=version.organisation_id, version__major=version.major)
 
 
+@read_once_per_batch
 def has_accepted(*, member: Membership, version: PolicyVersion) -> bool:
     return Acknowledgment.objects.filter(_accepted(version), member=member).exists()
 

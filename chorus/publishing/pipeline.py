@@ -9,8 +9,11 @@ a second post on a network that honours it.
 
 import logging
 import mimetypes
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from itertools import batched
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chorus.core.memo import shared_reads
+from chorus.core.stages import run_in_stages
 from chorus.core.workflow import TransitionNotAllowed
 from chorus.governance.services import gate_before_publishing
 from chorus.networks.connectors import get_connector
@@ -33,13 +38,14 @@ from chorus.networks.connectors.base import (
     RateLimited,
     TransientError,
 )
-from chorus.networks.models import AccountStatus
+from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.services import mark_needs_reconnect
 from chorus.notifications.models import NotificationKind
 from chorus.notifications.services import notify
 from chorus.publishing.models import AttemptOutcome, Post, PostState, PublishAttempt
 from chorus.publishing.workflow import POST_WORKFLOW
-from chorus.sharing.models import FeedEntry, FeedState, ProgrammeConsent
+from chorus.sharing.models import FeedEntry, FeedState
+from chorus.sharing.selectors import is_participant
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +60,8 @@ BACKOFF = (
 # A post that failed temporarily this many times in a row is given up on, and its owner told.
 MAX_TEMPORARY_FAILURES = 6
 DEFAULT_LEASE = timedelta(minutes=10)
+# Posts claimed in one transaction by a run of due posts.
+CLAIM_BATCH = 10
 
 
 def post_page_url(post: Post) -> str:
@@ -74,22 +82,92 @@ def publish_post(*, post_id: int, now: datetime | None = None) -> Post:
     now = now or timezone.now()
     post, attempt = _claim(post_id=post_id, now=now)
     if attempt is not None:
-        with translation.override(_owners_language(post)):
-            _send(post, attempt=attempt, now=now)
+        _send(post, attempt=attempt, now=now)
     return post
 
 
-def _load(post_id: int, *, lock: bool = False) -> Post:
-    posts = Post.objects.select_related("account", "member__user", "organisation", "activity")
+def _send(post: Post, *, attempt: PublishAttempt, now: datetime) -> None:
+    """Send a claimed post and record what came of it."""
+    _record(_deliver(_Claimed(post, attempt)), now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    post: Post
+    attempt: PublishAttempt
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivered:
+    post: Post
+    attempt: PublishAttempt
+    # What the network gave back, or why it did not take the post.
+    result: PublishedPost | Exception
+
+
+def publish_in_order(*, post_ids: Iterable[int], now: datetime) -> None:
+    """Publish the posts one after another, each at most once, as ``publish_post`` does.
+
+    The network sees one post at a time, in order. Meanwhile the next posts are claimed
+    and those before recorded on threads of their own (chorus/core/stages.py), so
+    Chorus's bookkeeping overlaps the wait for the network instead of adding to it.
+    Posts are claimed ``CLAIM_BATCH`` at a time, in one transaction.
+    """
+    halted: dict[int, ConnectorError] = {}
+    run_in_stages(
+        batched(post_ids, CLAIM_BATCH),
+        prepare=partial(_claim_in_run, now=now),
+        act=partial(_deliver_in_run, halted=halted),
+        finish=partial(_record_in_run, now=now),
+    )
+
+
+def _claim_in_run(post_ids: Sequence[int], *, now: datetime) -> list[_Claimed] | None:
+    try:
+        claims = _claim_many(post_ids, now=now)
+    except Exception:
+        if len(post_ids) > 1:
+            # One broken post must not hold up the others: each again, on its own.
+            return [
+                claimed
+                for post_id in post_ids
+                for claimed in _claim_in_run([post_id], now=now) or []
+            ]
+        logger.exception("Publishing post %s failed", post_ids[0])
+        return None
+    return [_Claimed(post, attempt) for post, attempt in claims if attempt is not None] or None
+
+
+def _deliver_in_run(
+    claims: list[_Claimed], *, halted: dict[int, ConnectorError]
+) -> list[_Delivered]:
+    return [_deliver(claimed, halted=halted) for claimed in claims]
+
+
+def _record_in_run(deliveries: list[_Delivered], *, now: datetime) -> None:
+    for delivered in deliveries:
+        try:
+            _record(delivered, now=now)
+        except Exception:
+            # Left in 'publishing': recover_interrupted_posts asks the network about it.
+            logger.exception("Recording post %s failed", delivered.post.pk)
+
+
+def _load_many(post_ids: Sequence[int], *, lock: bool = False) -> list[Post]:
+    """The posts that still exist, in the order of ``post_ids``."""
+    posts = Post.objects.filter(pk__in=post_ids).order_by("pk")
+    posts = posts.select_related("account", "member__user", "organisation", "activity")
     if lock:
         posts = posts.select_for_update(of=("self",))
-    post = posts.get(pk=post_id)
-    # The policy check, notifications and connectors read the organisation through these:
-    # the one loaded with the post saves a query each.
-    for owner in (post.member, post.account):
-        if owner is not None and owner.organisation_id == post.organisation_id:
-            owner.organisation = post.organisation
-    return post
+    by_id = {post.pk: post for post in posts}
+    loaded = [by_id[post_id] for post_id in post_ids if post_id in by_id]
+    for post in loaded:
+        # The policy check, notifications and connectors read the organisation through
+        # these: the one loaded with the post saves a query each.
+        for owner in (post.member, post.account):
+            if owner is not None and owner.organisation_id == post.organisation_id:
+                owner.organisation = post.organisation
+    return loaded
 
 
 def _owners_language(post: Post) -> str:
@@ -100,17 +178,30 @@ def _owners_language(post: Post) -> str:
 
 
 def _claim(*, post_id: int, now: datetime) -> tuple[Post, PublishAttempt | None]:
-    """Take the post for this worker, or refuse it; commit that before anything is sent.
+    claims = _claim_many([post_id], now=now)
+    if not claims:
+        raise Post.DoesNotExist(f"No post {post_id}")
+    return claims[0]
 
-    Checked again under the row lock: the owner may have moved or cancelled it,
-    or another worker taken it, since it was found due.
+
+def _claim_many(
+    post_ids: Sequence[int], *, now: datetime
+) -> list[tuple[Post, PublishAttempt | None]]:
+    """Take the posts for this worker, or refuse them; commit that before anything is sent.
+
+    Checked again under the row locks: the owner may have moved or cancelled a post,
+    or another worker taken it, since it was found due. What the checks read for
+    every post alike (the current policy, the compliance rules) is read once.
     """
-    with transaction.atomic():
-        post = _load(post_id, lock=True)
-        if not _is_due(post, now=now):
-            return post, None
-        with translation.override(_owners_language(post)):
-            return _claim_due(post, now=now)
+    claims: list[tuple[Post, PublishAttempt | None]] = []
+    with transaction.atomic(), shared_reads():
+        for post in _load_many(post_ids, lock=True):
+            if not _is_due(post, now=now):
+                claims.append((post, None))
+                continue
+            with translation.override(_owners_language(post)):
+                claims.append(_claim_due(post, now=now))
+    return claims
 
 
 def _claim_due(post: Post, *, now: datetime) -> tuple[Post, PublishAttempt | None]:
@@ -156,7 +247,7 @@ def _refusal(post: Post) -> str | None:
         return _("The account it was for is no longer connected.")
     if not account.takes_part:
         return _("The account it was for no longer takes part in the programme.")
-    if not ProgrammeConsent.objects.filter(member=post.member, left_at__isnull=True).exists():
+    if not is_participant(member=post.member):
         return _("Its owner is no longer taking part in the programme.")
     if not post.text_is_as_approved:
         return _("Its text is not the text its owner approved.")
@@ -192,9 +283,37 @@ def _refuse(post: Post, *, refusal: str, now: datetime) -> None:
     logger.info("Refused post %s: %s", post.pk, refusal)
 
 
-def _send(post: Post, *, attempt: PublishAttempt, now: datetime) -> None:
+def _deliver(claimed: _Claimed, *, halted: dict[int, ConnectorError] | None = None) -> _Delivered:
+    """Hand the post to its network, unless the network stopped its account in this run.
+
+    ``halted`` holds the accounts a network rate-limited or refused to authenticate in
+    this run: their posts claimed meanwhile are not sent, and are put back the same way.
+    """
+    post = claimed.post
     account = post.account
     assert account is not None
+    stopped = halted.get(account.pk) if halted else None
+    with translation.override(_owners_language(post)):
+        if stopped is not None:
+            result: PublishedPost | Exception = _held_back(stopped)
+        else:
+            result = _call_network(post, account=account)
+    if halted is not None and isinstance(result, (RateLimited, AuthError)):
+        halted.setdefault(account.pk, result)
+    return _Delivered(post, claimed.attempt, result)
+
+
+def _held_back(stopped: ConnectorError) -> ConnectorError:
+    """Why a post was not sent: the network stopped its account on an earlier post."""
+    reason = _("Not sent: the network refused an earlier post from this account (%(reason)s)") % {
+        "reason": stopped.reason
+    }
+    if isinstance(stopped, RateLimited):
+        return RateLimited(reason, reset_at=stopped.reset_at)
+    return AuthError(reason)
+
+
+def _call_network(post: Post, *, account: ConnectedAccount) -> PublishedPost | Exception:
     try:
         outgoing = OutgoingPost(
             text=post.text,
@@ -203,38 +322,64 @@ def _send(post: Post, *, attempt: PublishAttempt, now: datetime) -> None:
             **_link_card_of(post),
             **_image_of(post),
         )
-        published = get_connector(post.network).publish(account, outgoing)
-    except RateLimited as error:
-        _rate_limited(post, attempt=attempt, error=error, now=now)
-    except AuthError as error:
-        _needs_reconnect(post, attempt=attempt, error=error, now=now)
-    except PermanentError as error:
-        _fail(post, attempt=attempt, outcome=AttemptOutcome.PERMANENT, reason=error.reason, now=now)
-    except TransientError as error:
-        _temporary_failure(
-            post, attempt=attempt, reason=error.reason, retry_after=error.retry_after, now=now
-        )
-    except ImproperlyConfigured:
-        logger.exception("No connector for post %s", post.pk)
-        reason = _("Chorus cannot post to %(network)s on this server.") % {
-            "network": account.get_network_display()
-        }
-        _fail(post, attempt=attempt, outcome=AttemptOutcome.PERMANENT, reason=reason, now=now)
+        return get_connector(post.network).publish(account, outgoing)
     except Exception as error:
-        # A connector bug or an unexpected reply: the idempotency key makes a retry safe.
-        logger.exception("Connector for %s failed on post %s", post.network, post.pk)
-        _temporary_failure(
-            post,
-            attempt=attempt,
-            # The class only: a message might carry a token or other secret.
-            reason=_("Unexpected error (%(error)s)") % {"error": type(error).__name__},
-            retry_after=None,
-            now=now,
-        )
-    else:
-        with transaction.atomic():
-            if _published(post, published=published, now=now):
-                _finish(attempt, outcome=AttemptOutcome.PUBLISHED, now=now)
+        # Whatever happened is recorded with the post (_record), in whichever thread records.
+        return error
+
+
+def _record(delivered: _Delivered, *, now: datetime) -> None:
+    """Record what came of sending the post: published, retried later, or failed."""
+    post, attempt, result = delivered.post, delivered.attempt, delivered.result
+    account = post.account
+    assert account is not None
+    with translation.override(_owners_language(post)):
+        match result:
+            case PublishedPost():
+                with transaction.atomic():
+                    if _published(post, published=result, now=now):
+                        _finish(attempt, outcome=AttemptOutcome.PUBLISHED, now=now)
+            case RateLimited():
+                _rate_limited(post, attempt=attempt, error=result, now=now)
+            case AuthError():
+                _needs_reconnect(post, attempt=attempt, error=result, now=now)
+            case PermanentError():
+                _fail(
+                    post,
+                    attempt=attempt,
+                    outcome=AttemptOutcome.PERMANENT,
+                    reason=result.reason,
+                    now=now,
+                )
+            case TransientError():
+                _temporary_failure(
+                    post,
+                    attempt=attempt,
+                    reason=result.reason,
+                    retry_after=result.retry_after,
+                    now=now,
+                )
+            case ImproperlyConfigured():
+                logger.error("No connector for post %s", post.pk, exc_info=result)
+                reason = _("Chorus cannot post to %(network)s on this server.") % {
+                    "network": account.get_network_display()
+                }
+                _fail(
+                    post, attempt=attempt, outcome=AttemptOutcome.PERMANENT, reason=reason, now=now
+                )
+            case _:
+                # A connector bug or an unexpected reply: the idempotency key makes a retry safe.
+                logger.error(
+                    "Connector for %s failed on post %s", post.network, post.pk, exc_info=result
+                )
+                _temporary_failure(
+                    post,
+                    attempt=attempt,
+                    # The class only: a message might carry a token or other secret.
+                    reason=_("Unexpected error (%(error)s)") % {"error": type(result).__name__},
+                    retry_after=None,
+                    now=now,
+                )
 
 
 def _link_card_of(post: Post) -> dict[str, Any]:
@@ -437,14 +582,10 @@ def run_due_posts(
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    for post_id in post_ids:
-        if synchronous:
-            try:
-                publish_post(post_id=post_id, now=now)
-            except Exception:
-                # One broken post must not hold up everyone else's.
-                logger.exception("Publishing post %s failed", post_id)
-        else:
+    if synchronous:
+        publish_in_order(post_ids=post_ids, now=now)
+    else:
+        for post_id in post_ids:
             transaction.on_commit(partial(tasks.publish_post.enqueue, post_id=post_id))
     return len(post_ids)
 

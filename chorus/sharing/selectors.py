@@ -26,6 +26,7 @@ from django.utils import timezone
 from chorus.campaigns.models import Activity, ActivityKind, Campaign, CampaignState, Suggestion
 from chorus.campaigns.workflow import VISIBLE_TO_EMPLOYEES
 from chorus.core.db import any_of
+from chorus.core.memo import read_once_per_batch
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.networks import PROFILES
 from chorus.orgs.models import Membership, Organisation
@@ -59,6 +60,7 @@ def open_consent(*, member: Membership) -> ProgrammeConsent | None:
     return ProgrammeConsent.objects.filter(member=member, left_at__isnull=True).first()
 
 
+@read_once_per_batch
 def is_participant(*, member: Membership) -> bool:
     return ProgrammeConsent.objects.filter(member=member, left_at__isnull=True).exists()
 

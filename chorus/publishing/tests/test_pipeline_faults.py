@@ -184,7 +184,12 @@ def test_rate_limit_holds_every_post_of_the_account_until_the_reset(network, acc
     assert first.next_attempt_at == second.next_attempt_at == reset
     [attempt] = first.attempts.all()
     assert (attempt.outcome, attempt.retry_at) == (AttemptOutcome.RATE_LIMITED, reset)
-    assert not second.attempts.exists()
+    # Claimed with the first, the second was held back without reaching the network.
+    assert str(second.idempotency_key) not in network.sent_keys
+    [held] = second.attempts.all()
+    assert (held.outcome, held.retry_at) == (AttemptOutcome.RATE_LIMITED, reset)
+    assert held.detail.startswith("Not sent: the network refused an earlier post")
+    assert "429 Too Many Requests" in held.detail
     # Another account's limit is its own.
     elsewhere.refresh_from_db()
     assert elsewhere.state == PostState.PUBLISHED
@@ -199,6 +204,7 @@ def test_rate_limit_holds_every_post_of_the_account_until_the_reset(network, acc
     second.refresh_from_db()
     assert first.state == second.state == PostState.PUBLISHED
     assert outcomes(first) == ["rate_limited", "published"]
+    assert outcomes(second) == ["rate_limited", "published"]
     assert_none_lost_none_doubled(first, second, elsewhere)
 
 
@@ -222,7 +228,10 @@ def test_auth_error_asks_the_owner_to_reconnect_and_holds_the_account_posts(
         post.refresh_from_db()
         assert post.state == PostState.SCHEDULED
     assert outcomes(first) == ["auth"]
-    assert not second.attempts.exists()
+    [held] = second.attempts.all()
+    assert held.outcome == AttemptOutcome.AUTH
+    assert held.detail.startswith("Not sent: the network refused an earlier post")
+    assert not later.attempts.exists()
     [notice] = Notification.objects.filter(
         member=employee, kind=NotificationKind.ACCOUNT_NEEDS_RECONNECT
     )
