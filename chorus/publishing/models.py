@@ -1,5 +1,4 @@
 import hashlib
-import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.campaigns.models import Activity
+from chorus.core.ids import time_ordered_uuid
 from chorus.networks.models import ConnectedAccount
 from chorus.orgs.models import Membership, Organisation
 
@@ -90,7 +90,7 @@ class Post(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     publishing_started_at = models.DateTimeField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0)
-    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    idempotency_key = models.UUIDField(default=time_ordered_uuid, unique=True, editable=False)
     external_id = models.CharField(max_length=255, blank=True)
     external_url = models.URLField(max_length=1000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)

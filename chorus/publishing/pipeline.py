@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -193,40 +193,50 @@ def _claim_many(
     or another worker taken it, since it was found due. What the checks read for
     every post alike (the current policy, the compliance rules) is read once.
     """
-    claims: list[tuple[Post, PublishAttempt | None]] = []
+    cleared: list[Post] = []
     with transaction.atomic(), shared_reads():
-        for post in _load_many(post_ids, lock=True):
-            if not _is_due(post, now=now):
-                claims.append((post, None))
-                continue
-            with translation.override(_owners_language(post)):
-                claims.append(_claim_due(post, now=now))
-    return claims
+        posts = _load_many(post_ids, lock=True)
+        for post in posts:
+            if _is_due(post, now=now):
+                with translation.override(_owners_language(post)):
+                    if _cleared(post, now=now):
+                        cleared.append(post)
+        attempts = _take(cleared, now=now)
+    return [(post, attempts.get(post.pk)) for post in posts]
 
 
-def _claim_due(post: Post, *, now: datetime) -> tuple[Post, PublishAttempt | None]:
+def _cleared(post: Post, *, now: datetime) -> bool:
+    """Whether the post may go out now; one that may not is refused or held here."""
     refusal = _refusal(post)
     if refusal is not None:
         _refuse(post, refusal=refusal, now=now)
-        return post, None
+        return False
     # The exact text, checked once more against the compliance rules as they stand now.
     gate = gate_before_publishing(post=post, now=now)
     if gate.refusal is not None:
         _refuse(post, refusal=gate.refusal, now=now)
-        return post, None
-    if gate.hold:
-        return post, None
+        return False
+    return not gate.hold
+
+
+def _take(posts: list[Post], *, now: datetime) -> dict[int, PublishAttempt]:
+    """Claim the posts, each with an open attempt: in two statements however many there are.
+
+    Conditional on their state, which the row locks keep as it was read.
+    """
     try:
-        # Conditional on the state: of two workers racing here, one wins.
-        POST_WORKFLOW.apply(
-            post,
-            "claim",
-            publishing_started_at=now,
-            attempt_count=post.attempt_count + 1,
+        POST_WORKFLOW.apply_many(
+            posts, "claim", publishing_started_at=now, attempt_count=F("attempt_count") + 1
         )
     except TransitionNotAllowed:
-        return post, None
-    return post, PublishAttempt.objects.create(post=post, started_at=now)
+        # Moved by someone else after all: left alone, as a post found not due is.
+        return {}
+    for post in posts:
+        post.attempt_count += 1
+    attempts = PublishAttempt.objects.bulk_create(
+        PublishAttempt(post=post, started_at=now) for post in posts
+    )
+    return {attempt.post_id: attempt for attempt in attempts}
 
 
 def _is_due(post: Post, *, now: datetime) -> bool:

@@ -7,6 +7,7 @@ records are the PDS's own, and every check reads back what the PDS stored.
 import io
 import os
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image
 
+from chorus.core.ids import milliseconds_of, time_ordered_uuid
 from chorus.networks import services
 from chorus.networks.connectors.base import (
     AuthError,
+    ConnectorError,
     Credentials,
     OutgoingPost,
     PermanentError,
@@ -223,6 +226,18 @@ def test_the_same_idempotency_key_twice_makes_one_post(connector, account, pds):
     assert [r["uri"] for r in records] == [first.external_id]
 
 
+def test_another_text_under_a_key_already_taken_is_refused_not_taken_for_it(
+    connector, account, pds
+):
+    first = connector.publish(account, outgoing("The first post.", key="shared-key"))
+
+    with pytest.raises(ConnectorError):
+        connector.publish(account, outgoing("A different post.", key="shared-key"))
+
+    records = pds.list_records(account.external_id)
+    assert [r["uri"] for r in records] == [first.external_id]
+
+
 def test_find_published_finds_the_post_after_the_fact(connector, account, pds):
     published = connector.publish(account, outgoing(key="sent-before-a-crash"))
 
@@ -236,6 +251,31 @@ def test_record_keys_are_tids_derived_from_the_idempotency_key():
     assert all(TID.match(key) for key in keys)
     assert len(set(keys)) == 200
     assert record_key("key-7") == keys[7]
+    # Posts made before keys were time-ordered keep the record key they were sent with.
+    assert record_key("5b0c2a4e-8f1d-4c3b-9a6e-2d7f1e0c9b84") == "2af2aji2m5fhv"
+
+
+def tid_microseconds(key: str) -> int:
+    number = 0
+    for character in key:
+        number = number * 32 + "234567abcdefghijklmnopqrstuvwxyz".index(character)
+    return number >> 10
+
+
+def test_time_ordered_keys_give_record_keys_in_the_order_they_were_made():
+    made = []
+    for _ in range(50):
+        made.append(time_ordered_uuid())
+        time.sleep(0.002)
+
+    keys = [record_key(str(key)) for key in made]
+
+    assert all(TID.match(key) for key in keys)
+    assert keys == sorted(keys)
+    for key, idempotency_key in zip(keys, made, strict=True):
+        # Within the millisecond the idempotency key was made in.
+        assert tid_microseconds(key) // 1000 == milliseconds_of(str(idempotency_key))
+    assert record_key(str(made[3])) == keys[3]
 
 
 def test_a_text_bluesky_refuses_is_a_permanent_error_with_its_reason(connector, account, pds):
