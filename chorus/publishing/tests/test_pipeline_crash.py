@@ -15,8 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connections
-from django.db.utils import load_backend
 
 from chorus.conftest import make_member
 from chorus.networks.connectors.base import OutgoingPost, PublishedPost
@@ -26,6 +24,7 @@ from chorus.orgs.models import Organisation
 from chorus.orgs.roles import Role
 from chorus.publishing.models import AttemptOutcome, Post, PostState
 from chorus.publishing.tests.factories import T0, connect, join_programme, scheduled_post
+from chorus.testing.sqlite_file import default_database_on_file
 
 STALL_ENV = "CHORUS_TEST_STALL"  # "before_send" or "after_send"
 MARKER_ENV = "CHORUS_TEST_STALL_MARKER"
@@ -61,13 +60,6 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, message: str) -
         if time.monotonic() > deadline:
             raise AssertionError(message)
         time.sleep(0.05)
-
-
-SQLITE_OPTIONS = {
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-}
 
 
 def child_env(var_dir: Path) -> dict[str, str]:
@@ -106,26 +98,8 @@ def shared_database(migrated_database: Path, tmp_path: Path, db: None) -> Iterat
     var_dir = tmp_path / "var"
     var_dir.mkdir()
     shutil.copy(migrated_database, var_dir / "chorus.sqlite3")
-    settings_dict = {
-        **connections.settings["default"],
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(var_dir / "chorus.sqlite3"),
-        "OPTIONS": SQLITE_OPTIONS,
-        "USER": "",
-        "PASSWORD": "",
-        "HOST": "",
-        "PORT": "",
-    }
-    file_connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(
-        settings_dict, "default"
-    )
-    memory_connection = connections["default"]
-    connections["default"] = file_connection
-    try:
+    with default_database_on_file(var_dir / "chorus.sqlite3"):
         yield var_dir
-    finally:
-        file_connection.close()
-        connections["default"] = memory_connection
 
 
 def publish_due(var_dir: Path, *, at: str, **env: str) -> subprocess.Popen[str]:
