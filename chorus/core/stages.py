@@ -77,9 +77,8 @@ def _switching_at_io() -> Iterator[None]:
 
 
 def _in_memory_database() -> bool:
-    # Django's own test for it (a shared-cache database's connections lock whole tables).
-    name = str(connection.settings_dict["NAME"])
-    return connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name)
+    # A shared-cache database's connections lock whole tables instead of waiting.
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
 
 
 class _Staged[I, P, A]:

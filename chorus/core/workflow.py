@@ -58,28 +58,14 @@ class StateMachine:
 
     def apply(self, obj: models.Model, name: str, **updates: Any) -> Transition:
         """Move ``obj`` (which has a ``state`` field) along ``name`` if nobody moved it first."""
-        current: str = obj.state  # type: ignore[attr-defined]
-        transition = self.check(name, current)
-        changed = (
-            type(obj)
-            ._default_manager.filter(pk=obj.pk, state=current)
-            .update(state=transition.target, **updates)
-        )
-        if changed != 1:
-            raise TransitionNotAllowed(
-                _("Someone else changed this at the same time. Reload and try again."),
-                code="concurrent_change",
-            )
-        obj.state = transition.target  # type: ignore[attr-defined]
-        for name_, value in updates.items():
-            setattr(obj, name_, value)
-        return transition
+        self.apply_many([obj], name, **updates)
+        return self.get(name)
 
     def apply_many(self, objs: Sequence[models.Model], name: str, **updates: Any) -> None:
         """``apply`` to objects all in one state, in one statement: all move, or none do.
 
-        For objects locked by the caller's transaction. An update may be an expression
-        (``F("count") + 1``); the objects keep their old value of it, for the caller.
+        Several objects are for the caller to lock in its transaction. An update may be an
+        expression (``F("count") + 1``); the objects keep their old value of it.
         """
         if not objs:
             return

@@ -122,20 +122,16 @@ def publish_in_order(*, post_ids: Iterable[int], now: datetime) -> None:
     )
 
 
-def _claim_in_run(post_ids: Sequence[int], *, now: datetime) -> list[_Claimed] | None:
+def _claim_in_run(post_ids: Sequence[int], *, now: datetime) -> list[_Claimed]:
     try:
         claims = _claim_many(post_ids, now=now)
     except Exception:
         if len(post_ids) > 1:
             # One broken post must not hold up the others: each again, on its own.
-            return [
-                claimed
-                for post_id in post_ids
-                for claimed in _claim_in_run([post_id], now=now) or []
-            ]
+            return [claimed for one in post_ids for claimed in _claim_in_run([one], now=now)]
         logger.exception("Publishing post %s failed", post_ids[0])
-        return None
-    return [_Claimed(post, attempt) for post, attempt in claims if attempt is not None] or None
+        return []
+    return [_Claimed(post, attempt) for post, attempt in claims if attempt is not None]
 
 
 def _deliver_in_run(

@@ -9,12 +9,11 @@ from django.db import connection, transaction
 
 from chorus.core.batches import run_in_transactions
 from chorus.orgs.models import Organisation
+from chorus.testing.markers import postgresql_only
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="batches overlap on PostgreSQL only"
-)
+on_postgresql = postgresql_only("batches overlap on PostgreSQL only")
 
 
 @dataclass

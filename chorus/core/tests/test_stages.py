@@ -4,17 +4,13 @@ import threading
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from chorus.core.stages import BEHIND, run_in_stages
 from chorus.orgs.models import Organisation
+from chorus.testing.markers import stages_threaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# The test database on SQLite lives in memory, where stages run one after another.
-threaded = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the stages use threads on a database file or server"
-)
 
 
 @dataclass
@@ -82,7 +78,7 @@ def test_no_items() -> None:
     assert journal.prepared == journal.acted == journal.finished == []
 
 
-@threaded
+@stages_threaded
 def test_prepare_and_finish_run_on_threads_of_their_own() -> None:
     journal = Journal()
 
@@ -94,7 +90,7 @@ def test_prepare_and_finish_run_on_threads_of_their_own() -> None:
     assert journal.threads["prepare"].isdisjoint(journal.threads["finish"])
 
 
-@threaded
+@stages_threaded
 def test_the_next_item_is_prepared_while_the_caller_acts() -> None:
     journal = Journal()
     second_prepared = threading.Event()

@@ -25,12 +25,10 @@ from chorus.publishing import pipeline
 from chorus.publishing.models import AttemptOutcome, Post, PostState
 from chorus.publishing.tests.factories import T0, connect, join_programme, scheduled_post
 from chorus.sharing.models import ProgrammeConsent
+from chorus.testing.markers import stages_threaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-threaded = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the stages use threads on a database file or server"
-)
 RESET = T0.replace(hour=10)
 
 
@@ -98,7 +96,7 @@ def test_every_due_post_goes_out_once_in_order_across_claim_batches(network, acc
     assert set(Post.objects.values_list("attempt_count", flat=True)) == {1}
 
 
-@threaded
+@stages_threaded
 def test_the_next_batch_is_claimed_while_the_network_is_called(network, account):
     posts = schedule(account, 2 * pipeline.CLAIM_BATCH)
     last_of_first_batch, first_of_next = (
