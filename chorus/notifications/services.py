@@ -1,7 +1,7 @@
 """Telling members things: in the app, by email at once, and in a periodic digest."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,16 @@ logger = logging.getLogger(__name__)
 DIGEST_BATCH_SIZE = 1000
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notification to make: what ``notify`` takes, for ``notify_all``."""
+
+    member: Membership
+    kind: NotificationKind
+    params: dict[str, Any]
+    url: str = ""
+
+
 def notify(
     *,
     member: Membership,
@@ -46,8 +56,8 @@ def notify(
     email_now: bool = False,
 ) -> Notification:
     """Tell a member something in the app; ``email_now`` also mails it at once (needs action)."""
-    notification = Notification.objects.create(
-        member=member, kind=kind, params=params or {}, url=url
+    [notification] = notify_all(
+        notices=[Notice(member=member, kind=kind, params=params or {}, url=url)]
     )
     if email_now:
         from chorus.notifications.tasks import send_notification_email
@@ -56,6 +66,14 @@ def notify(
             lambda: send_notification_email.enqueue(notification_id=notification.pk)
         )
     return notification
+
+
+def notify_all(*, notices: Sequence[Notice]) -> list[Notification]:
+    """Tell each member their notice in the app, in one statement; none is mailed at once."""
+    return Notification.objects.bulk_create(
+        Notification(member=notice.member, kind=notice.kind, params=notice.params, url=notice.url)
+        for notice in notices
+    )
 
 
 # Reading

@@ -12,12 +12,13 @@ import mimetypes
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
+from functools import partial, reduce
 from itertools import batched
+from operator import or_
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,7 +42,7 @@ from chorus.networks.connectors.base import (
 from chorus.networks.models import AccountStatus, ConnectedAccount
 from chorus.networks.services import mark_needs_reconnect
 from chorus.notifications.models import NotificationKind
-from chorus.notifications.services import notify
+from chorus.notifications.services import Notice, notify, notify_all
 from chorus.publishing.models import AttemptOutcome, Post, PostState, PublishAttempt
 from chorus.publishing.workflow import POST_WORKFLOW
 from chorus.sharing.models import FeedEntry, FeedState
@@ -141,6 +142,9 @@ def _deliver_in_run(
 
 
 def _record_in_run(deliveries: list[_Delivered], *, now: datetime) -> None:
+    published = [(d, d.result) for d in deliveries if isinstance(d.result, PublishedPost)]
+    if len(published) > 1 and _record_published_together(published, now=now):
+        deliveries = [d for d in deliveries if not isinstance(d.result, PublishedPost)]
     for delivered in deliveries:
         try:
             _record(delivered, now=now)
@@ -344,7 +348,7 @@ def _record(delivered: _Delivered, *, now: datetime) -> None:
             case PublishedPost():
                 with transaction.atomic():
                     if _published(post, published=result, now=now):
-                        _finish(attempt, outcome=AttemptOutcome.PUBLISHED, now=now)
+                        _finish_all([attempt], outcome=AttemptOutcome.PUBLISHED, now=now)
             case RateLimited():
                 _rate_limited(post, attempt=attempt, error=result, now=now)
             case AuthError():
@@ -418,39 +422,99 @@ def _finish(
     detail: str = "",
     retry_at: datetime | None = None,
 ) -> None:
-    attempt.outcome = outcome
-    attempt.finished_at = now
-    attempt.detail = detail
-    attempt.retry_at = retry_at
-    attempt.save(update_fields=["outcome", "finished_at", "detail", "retry_at"])
+    _finish_all([attempt], outcome=outcome, now=now, detail=detail, retry_at=retry_at)
+
+
+def _finish_all(
+    attempts: Sequence[PublishAttempt],
+    *,
+    outcome: AttemptOutcome,
+    now: datetime,
+    detail: str = "",
+    retry_at: datetime | None = None,
+) -> None:
+    """Close the attempts alike, in one statement."""
+    ended = {"outcome": outcome, "finished_at": now, "detail": detail, "retry_at": retry_at}
+    PublishAttempt.objects.filter(pk__in=[attempt.pk for attempt in attempts]).update(**ended)
+    for attempt in attempts:
+        for name, value in ended.items():
+            setattr(attempt, name, value)
+
+
+def _record_published_together(
+    published: list[tuple[_Delivered, PublishedPost]], *, now: datetime
+) -> bool:
+    """Record posts the network took in one transaction; False (and nothing recorded) if
+    one of them had meanwhile left 'publishing', for each to be recorded on its own."""
+    posts = [delivered.post for delivered, _found in published]
+    try:
+        with transaction.atomic():
+            _mark_published(posts, [found for _delivered, found in published], now=now)
+            attempts = [delivered.attempt for delivered, _found in published]
+            _finish_all(attempts, outcome=AttemptOutcome.PUBLISHED, now=now)
+    except TransitionNotAllowed:
+        return False
+    return True
 
 
 def _published(post: Post, *, published: PublishedPost, now: datetime) -> bool:
     try:
-        POST_WORKFLOW.apply(
-            post,
-            "published",
-            external_id=published.external_id[:255],
-            external_url=published.url[:1000],
-            published_at=now,
-            failure_reason="",
-            next_attempt_at=None,
-        )
+        _mark_published([post], [published], now=now)
     except TransitionNotAllowed:
         logger.warning("Post %s was published but had already left 'publishing'", post.pk)
         return False
-    if post.member is not None and post.activity_id is not None:
-        FeedEntry.objects.filter(member=post.member, activity_id=post.activity_id).update(
-            state=FeedState.DONE, updated_at=now
-        )
-    if post.member is not None:
-        notify(
-            member=post.member,
-            kind=NotificationKind.POST_PUBLISHED,
-            params=_post_params(post),
-            url=post_page_url(post),
-        )
     return True
+
+
+def _mark_published(
+    posts: Sequence[Post], published: Sequence[PublishedPost], *, now: datetime
+) -> None:
+    """In the caller's transaction: move the posts to 'published' with what the network
+    gave back for each, mark their feed entries done and tell their owners; all of them,
+    or (TransitionNotAllowed) none."""
+    found = [(one.external_id[:255], one.url[:1000]) for one in published]
+    # A single post's own values go in the transition's UPDATE; several posts' after it.
+    own = {}
+    if len(posts) == 1:
+        own = {"external_id": found[0][0], "external_url": found[0][1]}
+    POST_WORKFLOW.apply_many(
+        posts, "published", published_at=now, failure_reason="", next_attempt_at=None, **own
+    )
+    for post, (external_id, url) in zip(posts, found, strict=True):
+        post.external_id, post.external_url = external_id, url
+    if not own:
+        _save_external_ids(posts)
+    owned = [(post, post.member) for post in posts if post.member is not None]
+    shared = {(member.pk, post.activity_id) for post, member in owned if post.activity_id}
+    if shared:
+        FeedEntry.objects.filter(
+            reduce(or_, (Q(member_id=m, activity_id=a) for m, a in sorted(shared)))
+        ).update(state=FeedState.DONE, updated_at=now)
+    notify_all(
+        notices=[
+            Notice(
+                member=member,
+                kind=NotificationKind.POST_PUBLISHED,
+                params=_post_params(post),
+                url=post_page_url(post),
+            )
+            for post, member in owned
+        ]
+    )
+
+
+def _save_external_ids(posts: Sequence[Post]) -> None:
+    """Each post's own id and address on the network, in one statement run for each.
+
+    A CASE over the primary keys (``bulk_update``) costs more to build than these
+    statements take to run."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(Post._meta.db_table)} SET {quote('external_id')} = %s, "  # noqa: S608
+        f"{quote('external_url')} = %s WHERE {quote('id')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(post.external_id, post.external_url, post.pk) for post in posts])
 
 
 def _post_params(post: Post) -> dict[str, str]:

@@ -18,13 +18,20 @@ from chorus.governance.models import RuleRevision
 from chorus.networks.connectors.base import OutgoingPost, PublishedPost, RateLimited
 from chorus.networks.connectors.outbox import OutboxConnector
 from chorus.networks.models import ConnectedAccount, OutboxPost
+from chorus.notifications.models import Notification, NotificationKind
 from chorus.orgs.models import Membership
 from chorus.policies.models import Acknowledgment, PolicyVersion
 from chorus.policies.services import acknowledge, publish_version
 from chorus.publishing import pipeline
 from chorus.publishing.models import AttemptOutcome, Post, PostState
-from chorus.publishing.tests.factories import T0, connect, join_programme, scheduled_post
-from chorus.sharing.models import ProgrammeConsent
+from chorus.publishing.tests.factories import (
+    T0,
+    activity_in_feed,
+    connect,
+    join_programme,
+    scheduled_post,
+)
+from chorus.sharing.models import FeedState, ProgrammeConsent
 from chorus.testing.markers import stages_threaded
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -170,3 +177,60 @@ def test_a_claim_batch_reads_what_its_posts_share_once(network, account, employe
         Post._meta.db_table,
     ):
         assert sum(f'FROM "{table}"' in sql for sql in reads) == 1, table
+
+
+def claimed_and_sent(posts: list[Post]) -> list[pipeline._Delivered]:
+    claims = pipeline._claim_in_run([post.pk for post in posts], now=T0)
+    return pipeline._deliver_in_run(claims, halted={})
+
+
+def writes_to_record(deliveries: list[pipeline._Delivered]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        pipeline._record_in_run(deliveries, now=T0)
+    return sum(not query["sql"].upper().startswith("SELECT") for query in queries)
+
+
+def test_posts_the_network_took_are_recorded_together(network, account, employee):
+    activity, entry = activity_in_feed(employee)
+    few = [scheduled_post(account, text=f"Few {n}", activity=activity) for n in range(2)]
+    many = [scheduled_post(account, text=f"Many {n}", activity=activity) for n in range(8)]
+
+    writes_for_few = writes_to_record(claimed_and_sent(few))
+    writes_for_many = writes_to_record(claimed_and_sent(many))
+
+    # However many posts a batch holds, its record takes the same statements.
+    assert writes_for_many == writes_for_few
+    for post in few + many:
+        post.refresh_from_db()
+        on_network = OutboxPost.objects.get(idempotency_key=post.idempotency_key)
+        assert post.state == PostState.PUBLISHED
+        assert post.published_at == T0
+        assert post.external_id == f"outbox-{on_network.pk}"
+        assert post.external_url.endswith(f"#outbox-post-{on_network.pk}")
+        [attempt] = post.attempts.all()
+        assert (attempt.outcome, attempt.finished_at) == (AttemptOutcome.PUBLISHED, T0)
+    entry.refresh_from_db()
+    assert entry.state == FeedState.DONE
+    notified = Notification.objects.filter(member=employee, kind=NotificationKind.POST_PUBLISHED)
+    assert sorted(n.params["excerpt"] for n in notified) == sorted(p.text for p in few + many)
+    assert {n.url for n in notified} == {pipeline.post_page_url(post) for post in few + many}
+
+
+def test_a_post_settled_elsewhere_meanwhile_leaves_the_rest_of_its_batch_recorded(
+    network, account, employee
+):
+    posts = schedule(account, 3)
+    deliveries = claimed_and_sent(posts)
+    # Recovered by another worker between the send and the record.
+    Post.objects.filter(pk=posts[1].pk).update(state=PostState.PUBLISHED)
+
+    pipeline._record_in_run(deliveries, now=T0)
+
+    for post in (posts[0], posts[2]):
+        post.refresh_from_db()
+        assert post.state == PostState.PUBLISHED
+        assert post.attempts.get().outcome == AttemptOutcome.PUBLISHED
+    # Not recorded twice: its attempt is left for the recovery that settled it.
+    assert posts[1].attempts.get().outcome == AttemptOutcome.STARTED
+    notified = Notification.objects.filter(member=employee, kind=NotificationKind.POST_PUBLISHED)
+    assert sorted(n.params["excerpt"] for n in notified) == [posts[0].text, posts[2].text]
