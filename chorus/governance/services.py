@@ -8,7 +8,7 @@ a post passes before it goes out.
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
@@ -352,7 +352,23 @@ def record_evaluation(
     now: datetime | None = None,
 ) -> Evaluation:
     """Log one check: its stage, the rule versions it used, and what it found."""
-    return Evaluation.objects.create(
+    evaluation = _evaluation_of(
+        organisation=organisation, result=result, stage=stage, member=member, post=post, now=now
+    )
+    evaluation.save(force_insert=True)
+    return evaluation
+
+
+def _evaluation_of(
+    *,
+    organisation: Organisation,
+    result: ComplianceResult,
+    stage: str,
+    member: Membership | None,
+    post: Post | None,
+    now: datetime | None,
+) -> Evaluation:
+    return Evaluation(
         organisation=organisation,
         member=member,
         post=post,
@@ -588,18 +604,53 @@ def gate_before_publishing(*, post: Post, now: datetime | None = None) -> Publis
     owner has not accepted the current social media policy is paused until they do.
     """
     now = now or timezone.now()
-    if pause_unaccepted_post(post=post, now=now):
+    [check] = check_before_publishing(posts=[post], now=now)
+    return gate_checked(check=check, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishingCheck:
+    """A post checked right before publishing: paused, or its text checked and logged."""
+
+    post: Post
+    result: ComplianceResult | None = None
+    evaluation: Evaluation | None = None
+
+
+def check_before_publishing(*, posts: Sequence[Post], now: datetime) -> list[PublishingCheck]:
+    """The first half of ``gate_before_publishing`` for several posts: each is paused if
+    its owner has not accepted the current policy, or its text checked; the checks are
+    logged in one statement. ``gate_checked`` tells each post's fate, in the active
+    language."""
+    checks = []
+    for post in posts:
+        if pause_unaccepted_post(post=post, now=now):
+            checks.append(PublishingCheck(post))
+            continue
+        result = check_text(
+            organisation=post.organisation,
+            text=post.text,
+            network=post.network,
+            link_url=post.link_url,
+        )
+        evaluation = _evaluation_of(
+            organisation=post.organisation,
+            result=result,
+            stage=Stage.PUBLISHING,
+            member=post.member,
+            post=post,
+            now=now,
+        )
+        checks.append(PublishingCheck(post, result, evaluation))
+    Evaluation.objects.bulk_create(check.evaluation for check in checks if check.evaluation)
+    return checks
+
+
+def gate_checked(*, check: PublishingCheck, now: datetime) -> PublishGate:
+    """The second half of ``gate_before_publishing``: what the check means for its post."""
+    if check.result is None or check.evaluation is None:
         return PublishGate(hold=True)
-    result, evaluation = evaluate(
-        organisation=post.organisation,
-        text=post.text,
-        network=post.network,
-        stage=Stage.PUBLISHING,
-        link_url=post.link_url,
-        member=post.member,
-        post=post,
-        now=now,
-    )
+    post, result, evaluation = check.post, check.result, check.evaluation
     if result.blocks:
         messages = "; ".join(f.message for f in result.of_severity(EngineSeverity.BLOCK))
         return PublishGate(refusal=_("It breaks a compliance rule: %(why)s") % {"why": messages})

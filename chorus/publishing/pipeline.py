@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from chorus.core.memo import shared_reads
 from chorus.core.stages import run_in_stages
 from chorus.core.workflow import TransitionNotAllowed
-from chorus.governance.services import gate_before_publishing
+from chorus.governance.services import PublishingCheck, check_before_publishing, gate_checked
 from chorus.networks.connectors import get_connector
 from chorus.networks.connectors.base import (
     AuthError,
@@ -193,29 +193,33 @@ def _claim_many(
     or another worker taken it, since it was found due. What the checks read for
     every post alike (the current policy, the compliance rules) is read once.
     """
-    cleared: list[Post] = []
     with transaction.atomic(), shared_reads():
         posts = _load_many(post_ids, lock=True)
-        for post in posts:
-            if _is_due(post, now=now):
-                with translation.override(_owners_language(post)):
-                    if _cleared(post, now=now):
-                        cleared.append(post)
-        attempts = _take(cleared, now=now)
+        due = [post for post in posts if _is_due(post, now=now)]
+        allowed = [post for post in due if not _refused(post, now=now)]
+        # The exact texts, checked once more against the compliance rules as they stand now.
+        checks = check_before_publishing(posts=allowed, now=now)
+        attempts = _take([check.post for check in checks if _cleared(check, now=now)], now=now)
     return [(post, attempts.get(post.pk)) for post in posts]
 
 
-def _cleared(post: Post, *, now: datetime) -> bool:
-    """Whether the post may go out now; one that may not is refused or held here."""
-    refusal = _refusal(post)
-    if refusal is not None:
-        _refuse(post, refusal=refusal, now=now)
-        return False
-    # The exact text, checked once more against the compliance rules as they stand now.
-    gate = gate_before_publishing(post=post, now=now)
-    if gate.refusal is not None:
-        _refuse(post, refusal=gate.refusal, now=now)
-        return False
+def _refused(post: Post, *, now: datetime) -> bool:
+    """Whether the post must not go out at all; if so it is refused here."""
+    with translation.override(_owners_language(post)):
+        refusal = _refusal(post)
+        if refusal is not None:
+            _refuse(post, refusal=refusal, now=now)
+    return refusal is not None
+
+
+def _cleared(check: PublishingCheck, *, now: datetime) -> bool:
+    """Whether the checked post may go out now; one that may not is refused or held here."""
+    post = check.post
+    with translation.override(_owners_language(post)):
+        gate = gate_checked(check=check, now=now)
+        if gate.refusal is not None:
+            _refuse(post, refusal=gate.refusal, now=now)
+            return False
     return not gate.hold
 
 

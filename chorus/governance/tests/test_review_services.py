@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chorus.audit.actions import AuditAction
@@ -161,6 +163,29 @@ def test_a_clean_post_passes_and_is_logged(account, confidential):
 
     assert services.gate_before_publishing(post=post) == services.PublishGate()
     assert Evaluation.objects.get().outcome == "pass"
+
+
+def test_posts_checked_together_are_logged_in_one_statement_and_each_gated_alone(
+    account, confidential, guaranteed
+):
+    clean, secret, promising = (
+        scheduled_post(account, text=text)
+        for text in ("Nothing secret here", "Kuutamo ships soon", "Guaranteed returns!")
+    )
+    now = timezone.now()
+
+    with CaptureQueriesContext(connection) as queries:
+        checks = services.check_before_publishing(posts=[clean, secret, promising], now=now)
+
+    logs = [q["sql"] for q in queries if f'INTO "{Evaluation._meta.db_table}"' in q["sql"]]
+    assert len(logs) == 1
+    stored = {e.post_id: e.outcome for e in Evaluation.objects.filter(stage="publishing")}
+    assert stored == {clean.pk: "pass", secret.pk: "block", promising.pk: "review"}
+    gates = [services.gate_checked(check=check, now=now) for check in checks]
+    assert gates[0] == services.PublishGate()
+    assert gates[1].refusal == "It breaks a compliance rule: “Kuutamo” is confidential."
+    assert gates[2].hold
+    assert ReviewRequest.objects.get().evaluation == checks[2].evaluation
 
 
 def test_withdrawing_reviews_of_a_post(held_post):
