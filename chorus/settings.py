@@ -277,6 +277,9 @@ LOGGING = {
         # Django's own handler would print every line a second time beside the root's.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # One line per call to a network, with its full address, is noise in a worker's
+        # log; failures reach the log through Chorus's own messages.
+        "httpx": {"level": "WARNING"},
     },
 }
 
