@@ -190,6 +190,11 @@ class ClickRecorder:
             while self._pending:
                 batch, self._pending = self._pending, []
                 await self._write(batch)
+                # The batch's redirects answer before the next batch takes the write
+                # lock: another process that waited for it gets its turn meanwhile
+                # (without it, two workers on one SQLite file took turns unevenly and
+                # the 99th percentile went from about 12 ms to 30-50 ms).
+                await asyncio.sleep(0)
         finally:
             self._flushing = None
 
