@@ -353,7 +353,7 @@ def _record(delivered: _Delivered, *, now: datetime) -> None:
             case PublishedPost():
                 with transaction.atomic():
                     if _published(post, published=result, now=now):
-                        _finish_all([attempt], outcome=AttemptOutcome.PUBLISHED, now=now)
+                        _finish(attempt, outcome=AttemptOutcome.PUBLISHED, now=now)
             case RateLimited():
                 _rate_limited(post, attempt=attempt, error=result, now=now)
             case AuthError():

@@ -9,14 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connections
 from django.db.utils import load_backend
-
-SQLITE_OPTIONS = {
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-}
 
 
 @contextmanager
@@ -25,7 +20,7 @@ def default_database_on_file(path: Path) -> Iterator[None]:
         **connections.settings["default"],
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
-        "OPTIONS": SQLITE_OPTIONS,
+        "OPTIONS": dict(settings.CHORUS_SQLITE_OPTIONS),
         "USER": "",
         "PASSWORD": "",
         "HOST": "",
