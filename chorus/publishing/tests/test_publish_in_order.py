@@ -103,12 +103,23 @@ def test_every_due_post_goes_out_once_in_order_across_claim_batches(network, acc
     assert set(Post.objects.values_list("attempt_count", flat=True)) == {1}
 
 
+def test_a_small_first_claim_batch_then_full_ones():
+    first, full = pipeline.FIRST_CLAIM_BATCH, pipeline.CLAIM_BATCH
+    count = first + 2 * full + 3
+
+    sizes = [len(batch) for batch in pipeline.claim_batches(range(count))]
+
+    assert sizes == [first, full, full, 3]
+    assert list(pipeline.claim_batches([])) == []
+    assert list(pipeline.claim_batches([7, 8])) == [(7, 8)]
+
+
 @stages_threaded
 def test_the_next_batch_is_claimed_while_the_network_is_called(network, account):
-    posts = schedule(account, 2 * pipeline.CLAIM_BATCH)
+    posts = schedule(account, pipeline.FIRST_CLAIM_BATCH + pipeline.CLAIM_BATCH)
     last_of_first_batch, first_of_next = (
-        posts[pipeline.CLAIM_BATCH - 1],
-        posts[pipeline.CLAIM_BATCH],
+        posts[pipeline.FIRST_CLAIM_BATCH - 1],
+        posts[pipeline.FIRST_CLAIM_BATCH],
     )
     # One after another, the next batch would be claimed only after this post is recorded.
     network.await_claim = (last_of_first_batch.text, first_of_next.text)
