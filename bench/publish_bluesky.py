@@ -7,8 +7,9 @@ has 1,000 scheduled posts; ``run_due_posts`` publishes them the way
 through the Bluesky connector, and its outcome recorded with a notification; the
 network gets one post after another, while the claims and records run on two
 threads beside it (chorus/core/stages.py). A third side
-publishes the same way as a deployment does: ``run_due_posts`` enqueues a task per
-due post and two ``db_worker`` processes (``--workers``) take them from the queue.
+publishes the same way as a deployment does: ``run_due_posts`` enqueues a task of each
+account's due posts and ``db_worker`` processes (``--workers``) take them from the
+queue; the posts here are one account's, so one worker publishes each round's.
 
 The baseline, in the same run against the same PDS (a separate account), is a
 plain loop of the atproto SDK posting the same texts, each the same record
@@ -115,9 +116,9 @@ def publish_with_chorus(count: int) -> None:
 class TaskWorkers:
     """Task workers as Chorus is deployed (docs/deployment.md): ``manage.py db_worker``
     processes taking the publishing tasks from the database queue. ``run_due_posts``
-    enqueues one per due post when its transaction commits, as the scheduler's
-    ``chorus_publish_due`` does; each worker claims its post under the row lock, so none
-    is sent twice. Started once, before the timing.
+    enqueues one per account with due posts when its transaction commits, as the
+    scheduler's periodic job does; posts are claimed under their row locks, so none is
+    sent twice. Started once, before the timing.
     """
 
     def __init__(self, size: int) -> None:

@@ -658,23 +658,36 @@ def run_due_posts(
 ) -> int:
     """Publish every scheduled post that is due by ``now``; returns how many were taken up.
 
-    By default each post becomes its own task; ``synchronous`` publishes them here.
+    By default each account's due posts become one task, which publishes them in order
+    as ``publish_in_order`` does; ``synchronous`` publishes them all here.
     """
     from chorus.publishing import tasks
 
     now = now or timezone.now()
-    post_ids = list(
+    due = list(
         Post.objects.filter(state=PostState.SCHEDULED, next_attempt_at__lte=now)
         .filter(~Q(account__status=AccountStatus.NEEDS_RECONNECT) | Q(account__isnull=True))
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "account_id")[:limit]
     )
     if synchronous:
-        publish_in_order(post_ids=post_ids, now=now)
+        publish_in_order(post_ids=[post_id for post_id, _account_id in due], now=now)
     else:
-        for post_id in post_ids:
-            transaction.on_commit(partial(tasks.publish_post.enqueue, post_id=post_id))
-    return len(post_ids)
+        for post_ids in _per_account(due):
+            transaction.on_commit(partial(tasks.publish_posts.enqueue, post_ids=post_ids))
+    return len(due)
+
+
+def _per_account(due: Iterable[tuple[int, int | None]]) -> list[list[int]]:
+    """The posts' ids grouped by account, each group in the order given.
+
+    One task per account keeps an account's posts in order and lets a rate limit or a
+    refused token hold back the rest of them; different accounts go out side by side.
+    """
+    groups: dict[int | None, list[int]] = {}
+    for post_id, account_id in due:
+        groups.setdefault(account_id, []).append(post_id)
+    return list(groups.values())
 
 
 def recover_interrupted_posts(

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.tasks import task
+from django.utils import timezone
 
 from chorus.core.scheduler import PeriodicJob, register
 from chorus.publishing import pipeline
@@ -9,6 +10,11 @@ from chorus.publishing import pipeline
 @task
 def publish_post(*, post_id: int) -> None:
     pipeline.publish_post(post_id=post_id)
+
+
+@task
+def publish_posts(*, post_ids: list[int]) -> None:
+    pipeline.publish_in_order(post_ids=post_ids, now=timezone.now())
 
 
 @task

@@ -30,16 +30,23 @@ def interrupt(post: Post, *, at=T0) -> None:
 
 
 @pytest.mark.django_db
-def test_due_posts_are_published_as_tasks(account, django_capture_on_commit_callbacks):
-    post = scheduled_post(account, at=T0)
+def test_each_accounts_due_posts_are_published_as_one_task_in_order(
+    account, employee, django_capture_on_commit_callbacks
+):
+    posts = [scheduled_post(account, text=f"Post {n}", at=T0) for n in range(3)]
+    other_account = connect(employee, handle="@other")
+    other = scheduled_post(other_account, text="Elsewhere", at=T0 - timedelta(minutes=1))
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert pipeline.run_due_posts(now=T0) == 1
+        assert pipeline.run_due_posts(now=T0) == 4
 
-    assert len(callbacks) == 1
-    post.refresh_from_db()
-    # The task runs on the real clock, long after T0.
-    assert post.state == PostState.PUBLISHED
+    assert len(callbacks) == 2
+    # The tasks run on the real clock, long after T0.
+    states = Post.objects.filter(pk__in=[post.pk for post in [*posts, other]])
+    assert set(states.values_list("state", flat=True)) == {PostState.PUBLISHED}
+    sent = OutboxPost.objects.filter(account=account).order_by("pk")
+    assert list(sent.values_list("text", flat=True)) == [post.text for post in posts]
+    assert list(other_account.outbox_posts.values_list("text", flat=True)) == ["Elsewhere"]
 
 
 @pytest.mark.django_db
