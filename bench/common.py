@@ -26,9 +26,11 @@ def setup_django() -> str:
     """Configure Django on a fresh database and migrate it; return the database vendor."""
     os.environ.setdefault("CHORUS_ENV", "test")
     os.environ["DJANGO_SETTINGS_MODULE"] = "chorus.settings"
-    if "DATABASE_URL" not in os.environ:
-        directory = tempfile.mkdtemp(prefix="chorus-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
+    directory = tempfile.mkdtemp(prefix="chorus-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{directory}/bench.sqlite3")
+    # One place for the generated secret key, whatever directory a process starts in:
+    # the worker processes a benchmark starts decrypt what this one stored.
+    os.environ.setdefault("CHORUS_VAR_DIR", f"{directory}/var")
     import django
 
     django.setup()
