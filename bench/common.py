@@ -5,9 +5,11 @@ SQLite file, or the PostgreSQL server named by DATABASE_URL), so results do not
 depend on what ran before.
 """
 
+import atexit
 import gc
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -27,6 +29,8 @@ def setup_django() -> str:
     os.environ.setdefault("CHORUS_ENV", "test")
     os.environ["DJANGO_SETTINGS_MODULE"] = "chorus.settings"
     directory = tempfile.mkdtemp(prefix="chorus-bench-")
+    # Its database grows to hundreds of megabytes in a run of the redirect benchmark.
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{directory}/bench.sqlite3")
     # One place for the generated secret key, whatever directory a process starts in:
     # the worker processes a benchmark starts decrypt what this one stored.
