@@ -120,47 +120,43 @@ def publish_with_chorus(count: int) -> None:
     assert taken == count, (taken, count)
 
 
-class TaskWorkers:
-    """Task workers as Chorus is deployed (docs/deployment.md): ``manage.py db_worker``
-    processes taking the publishing tasks from the database queue. ``run_due_posts``
+class TaskWorker:
+    """A task worker as Chorus is deployed (docs/deployment.md): a ``manage.py db_worker``
+    process taking the publishing tasks from the database queue. ``run_due_posts``
     enqueues one per account with due posts when its transaction commits, as the
     scheduler's periodic job does; posts are claimed under their row locks, so none is
     sent twice.
 
-    Started for their side of each round and stopped after it: idle workers look at the
+    Started for its side of each round and stopped after it: an idle worker looks at the
     queue a hundred times a second, which took enough of the two cores to slow the
     other sides down (on PostgreSQL the plain loop from 33 to 23-26 posts a second with
     three workers idling). A few posts go through a new worker before the timing, so
     Django's start and the first task's imports are not counted.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self) -> None:
         command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
         # Polled this often only while the queue is empty: a task is picked up at once.
         command += ["--interval", "0.01", "--verbosity", "0"]
-        self.processes = [
-            subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL)
-            for _ in range(size)
-        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL
+        )
 
     def wait_until_idle(self, *, timeout: float = 120) -> None:
-        """Until every worker has started and only looks at the queue now and then."""
+        """Until the worker has started and only looks at the queue now and then."""
         deadline = time.monotonic() + timeout
         used = self._cpu_ticks()
         while time.monotonic() < deadline:
             time.sleep(IDLE_CHECK_SECONDS)
             used, before = self._cpu_ticks(), used
-            if used - before <= IDLE_TICKS * len(self.processes):
+            if used - before <= IDLE_TICKS:
                 return
-        raise RuntimeError("The task workers did not settle")
+        raise RuntimeError("The task worker did not settle")
 
     def _cpu_ticks(self) -> int:
-        """CPU time the workers used so far, in clock ticks (Linux)."""
-        ticks = 0
-        for process in self.processes:
-            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime and stime
-        return ticks
+        """CPU time the worker used so far, in clock ticks (Linux)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime and stime
 
     def publish(self, count: int) -> None:
         from django.db import transaction
@@ -174,13 +170,11 @@ class TaskWorkers:
         assert taken == count, (taken, count)
         while publish_count() < target:
             time.sleep(0.02)
-            assert all(process.poll() is None for process in self.processes), "a worker died"
+            assert self.process.poll() is None, "the worker died"
 
     def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            process.wait(timeout=60)
+        self.process.terminate()
+        self.process.wait(timeout=60)
 
 
 def through_task_worker(account: object, count: int, *, warm_up_from: int, due: object) -> float:
@@ -190,15 +184,15 @@ def through_task_worker(account: object, count: int, *, warm_up_from: int, due: 
     or the timed task, and the other then pays its first task's imports in the timing.
     """
     schedule_posts(account, ROUND_WARM_UP, first=warm_up_from, due=due)
-    pool = TaskWorkers(1)
+    worker = TaskWorker()
     try:
-        pool.publish(ROUND_WARM_UP)
-        pool.wait_until_idle()
+        worker.publish(ROUND_WARM_UP)
+        worker.wait_until_idle()
         started = time.perf_counter()
-        pool.publish(count)
+        worker.publish(count)
         return time.perf_counter() - started
     finally:
-        pool.stop()
+        worker.stop()
 
 
 def publish_count() -> int:
