@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial, reduce
-from itertools import batched, islice
+from itertools import batched
 from operator import or_
 from typing import Any
 
@@ -67,6 +67,9 @@ CLAIM_BATCH = 25
 # The network waits for the first batch's claim, while each later batch is claimed as
 # the posts before it go out: a small first batch lets the network start sooner.
 FIRST_CLAIM_BATCH = 4
+# A batch is recorded once its last post went out, and the run ends with the last
+# batch's record: a small last batch ends it sooner.
+LAST_CLAIM_BATCH = 4
 
 
 def post_page_url(post: Post) -> str:
@@ -116,8 +119,8 @@ def publish_in_order(*, post_ids: Iterable[int], now: datetime) -> None:
     The network sees one post at a time, in order. Meanwhile the next posts are claimed
     and those before recorded on threads of their own (chorus/core/stages.py), so
     Chorus's bookkeeping overlaps the wait for the network instead of adding to it.
-    Posts are claimed ``CLAIM_BATCH`` at a time (the first ``FIRST_CLAIM_BATCH``), each
-    batch in one transaction.
+    Posts are claimed ``CLAIM_BATCH`` at a time (the first ``FIRST_CLAIM_BATCH``, the
+    last ``LAST_CLAIM_BATCH``), each batch in one transaction.
     """
     halted: dict[int, ConnectorError] = {}
     run_in_stages(
@@ -129,11 +132,13 @@ def publish_in_order(*, post_ids: Iterable[int], now: datetime) -> None:
 
 
 def claim_batches(post_ids: Iterable[int]) -> Iterator[tuple[int, ...]]:
-    ids = iter(post_ids)
-    first = tuple(islice(ids, FIRST_CLAIM_BATCH))
-    if first:
-        yield first
-    yield from batched(ids, CLAIM_BATCH)
+    ids = tuple(post_ids)
+    first, rest = ids[:FIRST_CLAIM_BATCH], ids[FIRST_CLAIM_BATCH:]
+    middle_end = max(len(rest) - LAST_CLAIM_BATCH, 0)
+    middle, last = rest[:middle_end], rest[middle_end:]
+    for batch in (first, *batched(middle, CLAIM_BATCH), last):
+        if batch:
+            yield batch
 
 
 def _claim_in_run(post_ids: Sequence[int], *, now: datetime) -> list[_Claimed]:

@@ -81,13 +81,34 @@ def test_no_items() -> None:
 @stages_threaded
 def test_prepare_and_finish_run_on_threads_of_their_own() -> None:
     journal = Journal()
+    prepared_on: dict[int, int] = {}
 
-    run(journal, list(range(5)))
+    def prepare(item: int) -> int:
+        prepared_on[item] = threading.get_ident()
+        return journal.prepare(item)
+
+    run(journal, list(range(5)), prepare=prepare)
 
     caller = threading.get_ident()
     assert journal.threads["act"] == {caller}
-    assert caller not in journal.threads["prepare"] | journal.threads["finish"]
-    assert journal.threads["prepare"].isdisjoint(journal.threads["finish"])
+    # The caller has nothing to act on before the first item: it prepares that one itself.
+    assert prepared_on[0] == caller
+    preparing = {prepared_on[item] for item in range(1, 5)}
+    assert len(preparing) == 1
+    assert caller not in preparing | journal.threads["finish"]
+    assert preparing.isdisjoint(journal.threads["finish"])
+
+
+@stages_threaded
+def test_a_single_item_goes_through_without_threads() -> None:
+    journal = Journal()
+
+    run(journal, [1, 2], prepare=lambda item: journal.prepare(item) if item == 2 else None)
+
+    assert journal.prepared == journal.acted == journal.finished == [2]
+    assert stored() == [2]
+    caller = threading.get_ident()
+    assert all(threads == {caller} for threads in journal.threads.values())
 
 
 @stages_threaded
@@ -153,6 +174,20 @@ def test_a_failure_to_prepare_is_raised_after_the_items_before_are_finished() ->
     # What was prepared before the failure still goes through.
     assert journal.prepared == journal.acted == journal.finished == [1, 2]
     assert stored() == [1, 2]
+
+
+def test_a_failure_to_prepare_the_first_item_is_raised_before_anything_else() -> None:
+    journal = Journal()
+
+    def prepare(item: int) -> int:
+        if item == 1:
+            raise ValueError("cannot claim")
+        return journal.prepare(item)
+
+    with pytest.raises(ValueError, match="cannot claim"):
+        run(journal, [1, 2, 3], prepare=prepare)
+
+    assert journal.prepared == journal.acted == journal.finished == []
 
 
 def test_a_failure_to_finish_stops_the_run_and_is_raised() -> None:

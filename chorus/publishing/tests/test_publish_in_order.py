@@ -103,13 +103,15 @@ def test_every_due_post_goes_out_once_in_order_across_claim_batches(network, acc
     assert set(Post.objects.values_list("attempt_count", flat=True)) == {1}
 
 
-def test_a_small_first_claim_batch_then_full_ones():
-    first, full = pipeline.FIRST_CLAIM_BATCH, pipeline.CLAIM_BATCH
-    count = first + 2 * full + 3
+def test_a_small_first_claim_batch_then_full_ones_and_a_small_last_one():
+    first, full, last = pipeline.FIRST_CLAIM_BATCH, pipeline.CLAIM_BATCH, pipeline.LAST_CLAIM_BATCH
+    count = first + 2 * full + 3 + last
 
-    sizes = [len(batch) for batch in pipeline.claim_batches(range(count))]
+    batches = list(pipeline.claim_batches(range(count)))
 
-    assert sizes == [first, full, full, 3]
+    assert [len(batch) for batch in batches] == [first, full, full, 3, last]
+    assert [post_id for batch in batches for post_id in batch] == list(range(count))
+    assert [len(batch) for batch in pipeline.claim_batches(range(first + 2))] == [first, 2]
     assert list(pipeline.claim_batches([])) == []
     assert list(pipeline.claim_batches([7, 8])) == [(7, 8)]
 
