@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from http.cookiejar import Cookie, CookieJar
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -76,7 +78,20 @@ def client(*, base_url: str = "", headers: dict[str, str] | None = None) -> http
         headers={"User-Agent": USER_AGENT, **(headers or {})},
         timeout=settings.CHORUS_NETWORK_TIMEOUT,
         follow_redirects=False,
+        cookies=_NoCookies(),
     )
+
+
+class _NoCookies(CookieJar):
+    """Keeps no cookie. Every call carries its account's credentials itself, while a
+    client serves every account on its server: a cookie one answer set would go out
+    with the next account's calls. Not reading them also saves a little on each call."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        pass
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        pass
 
 
 def reset_time(headers: httpx.Headers | dict[str, str], *, now: datetime | None = None) -> datetime:

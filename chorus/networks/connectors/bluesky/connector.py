@@ -385,7 +385,11 @@ def _facets(api: BlueskyApi, text: str) -> list[dict[str, Any]]:
             facets.append(
                 {
                     "$type": "app.bsky.richtext.facet",
-                    "index": {"byteStart": mention.byte_start, "byteEnd": mention.byte_end},
+                    "index": {
+                        "$type": "app.bsky.richtext.facet#byteSlice",
+                        "byteStart": mention.byte_start,
+                        "byteEnd": mention.byte_end,
+                    },
                     "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
                 }
             )
@@ -398,7 +402,8 @@ def _embed(
     if post.image:
         return _image_embed(api, post)
     if card is not None:
-        return {"$type": "app.bsky.embed.external", "external": card}
+        external = {"$type": "app.bsky.embed.external#external", **card}
+        return {"$type": "app.bsky.embed.external", "external": external}
     return None
 
 
@@ -418,11 +423,16 @@ def _image_embed(api: BlueskyApi, post: OutgoingPost) -> dict[str, Any]:
     assert post.image is not None
     data, content_type, (width, height) = _postable_image(post.image)
     image: dict[str, Any] = {
+        "$type": "app.bsky.embed.images#image",
         "alt": post.image_alt,
         "image": api.upload_blob(data, content_type=content_type),
     }
     if width and height:
-        image["aspectRatio"] = {"width": width, "height": height}
+        image["aspectRatio"] = {
+            "$type": "app.bsky.embed.defs#aspectRatio",
+            "width": width,
+            "height": height,
+        }
     return {"$type": "app.bsky.embed.images", "images": [image]}
 
 
@@ -477,7 +487,7 @@ def _strong_ref(api: BlueskyApi, external_id: str) -> tuple[dict[str, str], Stor
     found = api.get_record(repo=uri.host, collection=POST, rkey=uri.rkey)
     if found is None or not found.cid:
         raise PermanentError(_("Bluesky no longer has this post."))
-    return {"uri": found.uri, "cid": found.cid}, found
+    return {"$type": "com.atproto.repo.strongRef", "uri": found.uri, "cid": found.cid}, found
 
 
 def _point_at(api: BlueskyApi, did: str, collection: str, external_id: str) -> None:
@@ -490,7 +500,11 @@ def _reply_to(api: BlueskyApi, external_id: str) -> dict[str, Any]:
     parent, found = _strong_ref(api, external_id)
     thread = found.value.get("reply")
     root = thread.get("root") if isinstance(thread, dict) else None
-    return {"root": root if isinstance(root, dict) else parent, "parent": parent}
+    return {
+        "$type": "app.bsky.feed.post#replyRef",
+        "root": root if isinstance(root, dict) else parent,
+        "parent": parent,
+    }
 
 
 def _published(record: StoredRecord) -> PublishedPost:
