@@ -41,9 +41,9 @@ SWITCH_INTERVAL = 0.05
 # The sqlite3 and psycopg drivers let go of the interpreter for every statement, but a
 # thread that runs queries one after another takes it back before the caller, woken by
 # its network answer, can: each such wake-up starts the caller's wait for the switch
-# interval again, so the caller waited for the whole batch (measured: a median of 40 ms
-# for a thread waking every 10 ms beside one alternating 0.2 ms of Python with a query).
-# A real pause lets the caller in (0.06 ms with 0.1 ms pauses).
+# interval again, so the caller waited for the whole batch. bench/give_way.py shows it:
+# a thread woken every 10 ms waited a median of 40-65 ms beside one alternating 0.2 ms
+# of Python with a query, and 0.06-0.08 ms when that one paused 0.1 ms before each.
 GIVE_WAY = 0.0001
 
 
