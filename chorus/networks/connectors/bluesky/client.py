@@ -131,8 +131,8 @@ class BlueskyApi:
         self, *, repo: str, collection: str, record: dict[str, Any], rkey: str | None = None
     ) -> StoredRecord:
         # The record is Chorus's own dictionary, sent as JSON as it is: the SDK's models
-        # for it and for the answer took 0.3 ms of the 2 ms of CPU time a post takes
-        # (bench/publish_bluesky.py), on the thread the network waits for.
+        # for it and for the answer took 0.3 ms of CPU time a call (1.96 against 1.68 ms
+        # against the local PDS), on the thread the network waits for.
         data = {"repo": repo, "collection": collection, "record": record}
         if rkey is not None:
             data["rkey"] = rkey
