@@ -23,9 +23,7 @@ import sys
 import threading
 import time
 
-from common import ROOT, machine
-
-sys.path.insert(0, str(ROOT))
+from common import machine
 
 WAKE_EVERY = 0.01
 # Reads of this many bytes carry one time stamp each.

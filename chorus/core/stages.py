@@ -135,8 +135,10 @@ class _Staged[I, P, A]:
         # The prepare thread's first item waits behind it (AHEAD is one).
         self.prepared.put(first)
         threads = [
-            threading.Thread(target=self._preparing, name="stage-prepare"),
-            threading.Thread(target=self._finishing, name="stage-finish"),
+            threading.Thread(
+                target=self._giving_way, args=(self._preparing,), name="stage-prepare"
+            ),
+            threading.Thread(target=self._giving_way, args=(self._finishing,), name="stage-finish"),
         ]
         with _switching_at_io():
             self._run(threads, act)
@@ -169,18 +171,18 @@ class _Staged[I, P, A]:
         while self.prepared.get() is not _END:
             pass
 
+    def _giving_way(self, stage: Callable[[], None]) -> None:
+        """Run a stage's thread, pausing before each of its queries while the caller acts
+        (see ``GIVE_WAY``)."""
+        with connection.execute_wrapper(self._give_way):
+            stage()
+
     def _give_way(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        """A database wrapper for the stages' threads: they pause before each query while
-        the caller acts (see ``GIVE_WAY``)."""
         if not self.acting_over.is_set():
             time.sleep(GIVE_WAY)
         return execute(sql, params, many, context)
 
     def _preparing(self) -> None:
-        with connection.execute_wrapper(self._give_way):
-            self._preparing_items()
-
-    def _preparing_items(self) -> None:
         try:
             for item in self.items:
                 if self.no_more_preparing.is_set():
@@ -197,10 +199,6 @@ class _Staged[I, P, A]:
             connections.close_all()
 
     def _finishing(self) -> None:
-        with connection.execute_wrapper(self._give_way):
-            self._finishing_items()
-
-    def _finishing_items(self) -> None:
         failed = False
         try:
             while (acted := self.acted.get()) is not _END:

@@ -1,6 +1,7 @@
 """Items through prepare, act and finish in order; on threads of their own where they may."""
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -160,16 +161,20 @@ def test_a_failure_to_act_is_raised_after_what_was_acted_on_is_finished() -> Non
     assert 5 not in journal.prepared
 
 
-def test_a_failure_to_prepare_is_raised_after_the_items_before_are_finished() -> None:
-    journal = Journal()
-
+def preparing_fails_on(journal: Journal, failing: int) -> Callable[[int], int]:
     def prepare(item: int) -> int:
-        if item == 3:
+        if item == failing:
             raise ValueError("cannot claim")
         return journal.prepare(item)
 
+    return prepare
+
+
+def test_a_failure_to_prepare_is_raised_after_the_items_before_are_finished() -> None:
+    journal = Journal()
+
     with pytest.raises(ValueError, match="cannot claim"):
-        run(journal, [1, 2, 3, 4], prepare=prepare)
+        run(journal, [1, 2, 3, 4], prepare=preparing_fails_on(journal, 3))
 
     # What was prepared before the failure still goes through.
     assert journal.prepared == journal.acted == journal.finished == [1, 2]
@@ -179,13 +184,8 @@ def test_a_failure_to_prepare_is_raised_after_the_items_before_are_finished() ->
 def test_a_failure_to_prepare_the_first_item_is_raised_before_anything_else() -> None:
     journal = Journal()
 
-    def prepare(item: int) -> int:
-        if item == 1:
-            raise ValueError("cannot claim")
-        return journal.prepare(item)
-
     with pytest.raises(ValueError, match="cannot claim"):
-        run(journal, [1, 2, 3], prepare=prepare)
+        run(journal, [1, 2, 3], prepare=preparing_fails_on(journal, 1))
 
     assert journal.prepared == journal.acted == journal.finished == []
 
